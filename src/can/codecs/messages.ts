@@ -122,13 +122,7 @@ export interface IvtResult {
 }
 
 export type RackMessage =
-  | BmuStatus
-  | BmuTemperatures
-  | BmuCellVoltages
-  | BalancingCommand
-  | ContactorCommand
-  | ContactorFeedback
-  | IvtResult;
+  BmuStatus | BmuTemperatures | BmuCellVoltages | BalancingCommand | ContactorCommand | ContactorFeedback | IvtResult;
 
 /** Why a frame was not accepted. Counted per node and reason, never thrown. */
 export type FrameErrorReason =
