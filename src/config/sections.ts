@@ -1,0 +1,24 @@
+import { canSection } from "./sections/can.ts";
+import { cycleSection } from "./sections/cycle.ts";
+import { daemonSection } from "./sections/daemon.ts";
+import { measurementsSection } from "./sections/measurements.ts";
+import { rackSection } from "./sections/rack.ts";
+import { simulatorSection } from "./sections/simulator.ts";
+
+/**
+ * Every section of the configuration document, in the order `bcu config show|init` and the docs list them.
+ * Adding a section: write `sections/NAME.ts` exporting a `ConfigSection`, and add it here.
+ */
+export const configSections = [
+  rackSection,
+  canSection,
+  measurementsSection,
+  cycleSection,
+  simulatorSection(),
+  daemonSection,
+] as const;
+
+type AnySection = (typeof configSections)[number];
+
+/** The validated configuration, defaults filled in: one property per section. */
+export type BcuConfig = { readonly [S in AnySection as S["key"]]: ReturnType<S["resolve"]> };
