@@ -26,7 +26,12 @@ export function createBcuState(config: CycleConfig): BcuState {
  * One BCU cycle at `nowMs`: judge the measurements, then estimation → protection → control, and return the
  * cycle's snapshot. Commands queued since the previous cycle are applied here, in order.
  */
-export function runCycle(state: BcuState, config: CycleConfig, commands: readonly BcuCommand[], nowMs: number): Snapshot {
+export function runCycle(
+  state: BcuState,
+  config: CycleConfig,
+  commands: readonly BcuCommand[],
+  nowMs: number,
+): Snapshot {
   const measurements = assessMeasurements(state.measurements, config.measurements, nowMs);
   const events: BcuEvent[] = [];
   const commandResults: CommandResult[] = commands.map((command) => ({
@@ -44,6 +49,12 @@ export function runCycle(state: BcuState, config: CycleConfig, commands: readonl
     topology: config.rack,
     state: operating,
     measurements,
+    estimation: null,
+    limits: null,
+    alarms: [],
+    maxAlarmLevel: 0,
+    contactors: null,
+    balancing: null,
     events,
     commandResults,
   };
