@@ -1,3 +1,4 @@
+import type { SectionIssue } from "./section.ts";
 import { canSection } from "./sections/can.ts";
 import { cycleSection } from "./sections/cycle.ts";
 import { daemonSection } from "./sections/daemon.ts";
@@ -22,3 +23,21 @@ type AnySection = (typeof configSections)[number];
 
 /** The validated configuration, defaults filled in: one property per section. */
 export type BcuConfig = { readonly [S in AnySection as S["key"]]: ReturnType<S["resolve"]> };
+
+/**
+ * Checks across sections, run when every section passed its own schema and checks. Paths are from the document
+ * root.
+ */
+export const documentChecks: readonly ((config: BcuConfig) => readonly SectionIssue[])[] = [
+  (config) =>
+    // Simulated frames must never mix with a real bus or a recorded one.
+    config.simulator.enabled && config.can.transport !== "virtual"
+      ? [
+          {
+            // Reported at the transport: that is the key a file changes, the simulator being on by default.
+            path: "can.transport",
+            reason: `the simulator (simulator.enabled) drives the in-process bus only: with can.transport "${config.can.transport}" set simulator.enabled to false`,
+          },
+        ]
+      : [],
+];

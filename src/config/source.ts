@@ -82,6 +82,8 @@ export function parseConfigText(text: string, fileName: string): ParsedConfigTex
   const data: unknown = doc.contents === null ? {} : doc.toJS({ maxAliasCount: 1000 });
   const locate: SourceLocator = (path, target) => {
     const found = findNode(doc.contents, path);
+    // The document's start says nothing about where a missing key belongs.
+    if (found.depth === 0 && path.length > 0) return undefined;
     const node = target === "key" && found.exact ? (found.key ?? found.node) : found.node;
     return node?.range ? positionOf(node.range[0]) : undefined;
   };
@@ -93,12 +95,14 @@ interface FoundNode {
   readonly key: Node | null;
   /** The whole path was found (not just an ancestor). */
   readonly exact: boolean;
+  /** How many segments of the path were found. */
+  readonly depth: number;
 }
 
 function findNode(root: Node | null, path: DocPath): FoundNode {
   let node: Node | null = root;
   let key: Node | null = null;
-  for (const segment of path) {
+  for (const [depth, segment] of path.entries()) {
     let next: Node | null | undefined;
     let nextKey: Node | null = null;
     if (isMap(node)) {
@@ -112,11 +116,11 @@ function findNode(root: Node | null, path: DocPath): FoundNode {
     } else if (isSeq(node) && typeof segment === "number") {
       next = node.items[segment] as Node | undefined;
     }
-    if (next === undefined || next === null) return { node, key, exact: false };
+    if (next === undefined || next === null) return { node, key, exact: false, depth };
     node = next;
     key = nextKey;
   }
-  return { node, key, exact: true };
+  return { node, key, exact: true, depth: path.length };
 }
 
 function firstLine(message: string): string {

@@ -8,7 +8,7 @@ import { formatDocPath, fromJsonPointer, parseDottedPath } from "./path.ts";
 import type { DocPath } from "./path.ts";
 import { reasonFor } from "./reasons.ts";
 import { configSchema } from "./schema.ts";
-import { configSections } from "./sections.ts";
+import { configSections, documentChecks } from "./sections.ts";
 import type { BcuConfig } from "./sections.ts";
 import type { ConfigSection, SectionIssue } from "./section.ts";
 import type { SourceLocator } from "./source.ts";
@@ -71,6 +71,14 @@ export function validateConfig(document: unknown, fileName: string, locate?: Sou
         // A check must not complain about a value that was replaced for it: that value has its own error.
         if (failedHere.some((failed) => formatDocPath(failed) === dotted)) continue;
         issues.push(issue([section.key, ...path], reason, "value"));
+      }
+    }
+  }
+
+  if (issues.length === 0) {
+    for (const check of documentChecks) {
+      for (const found of check(resolved as BcuConfig)) {
+        issues.push(issue(parseDottedPath(found.path), found.reason, "value"));
       }
     }
   }

@@ -15,7 +15,7 @@ const enabledSchema: JsonSchema = {
   type: "boolean",
   description:
     "Run the simulated rack (BMUs, current sensor, contactor unit) on the in-process CAN bus. " +
-    "Needs `can.transport: virtual`.",
+    "Only with `can.transport: virtual`.",
 };
 
 /**
