@@ -38,6 +38,14 @@ export class Prng {
   }
 
   /**
+   * Approximately standard normal, from a fixed table of 4096 Box–Muller draws picked by one uniform draw:
+   * about five times cheaper than `normal()`, good for measurement noise sent millions of times a day.
+   */
+  fastNormal(): number {
+    return NORMAL_TABLE[(this.next() * NORMAL_TABLE_SIZE) | 0];
+  }
+
+  /**
    * A generator for one purpose, derived from the seed and the label only, so adding draws to one stream
    * (more noise, another fault) never shifts another (the cell spread stays the same for a seed).
    */
@@ -47,3 +55,11 @@ export class Prng {
     return new Prng(hash >>> 0);
   }
 }
+
+const NORMAL_TABLE_SIZE = 4096;
+const NORMAL_TABLE = (() => {
+  const source = new Prng(0x5eed);
+  const table = new Float64Array(NORMAL_TABLE_SIZE);
+  for (let i = 0; i < NORMAL_TABLE_SIZE; i++) table[i] = source.normal();
+  return table;
+})();
