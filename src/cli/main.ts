@@ -17,6 +17,7 @@ function packageVersion(): string {
  * The `bcu` program with every command registered. It never exits the process: errors are thrown
  * (`CommanderError` for the command line, `CliError` and others from commands) and `runCli` turns them into exit
  * codes. A command module adds itself with one import and one `register...(program, context)` call below.
+ * The program has no options of its own besides --help and --version: see `jsonOption` for why.
  */
 export function buildProgram(context: CliContext): Command {
   const { io } = context;
@@ -25,8 +26,6 @@ export function buildProgram(context: CliContext): Command {
       "Battery Control Unit of a C&I storage rack: CAN in, protection and estimation, Modbus TCP and OPC UA out",
     )
     .version(packageVersion(), "-V, --version", "print the version")
-    .option("--json", "print machine-readable JSON (where the command supports it)")
-    .option("-c, --config <file>", "configuration file, YAML or JSON (default: the embedded defaults)")
     .helpCommand("help [command]", "show the help of a command")
     .showHelpAfterError("(run with --help for usage)")
     // Subcommands created after these calls inherit them.

@@ -1,4 +1,4 @@
-import type { Command } from "commander";
+import { Option } from "commander";
 
 /** Exit codes of every `bcu` command. */
 export const EXIT_OK = 0;
@@ -54,14 +54,18 @@ export class CliError extends Error {
   }
 }
 
-/** The program-wide options (`bcu --json --config FILE ...`), wherever they were written on the command line. */
-export interface GlobalOptions {
-  readonly json?: boolean;
-  readonly config?: string;
+/**
+ * `--json`, spelled the same by every command that can print JSON. Commands declare it themselves: commander lets
+ * a program-level option be written anywhere on the line and then takes it from the subcommand, so a global
+ * `--json` or `--config` would silently shadow a subcommand's own (`bcu run -c site.yaml` running the defaults).
+ */
+export function jsonOption(): Option {
+  return new Option("--json", "print machine-readable JSON");
 }
 
-export function globalOptions(command: Command): GlobalOptions {
-  return command.optsWithGlobals<GlobalOptions>();
+/** `-c, --config <file>`, spelled the same by every command that reads the configuration. */
+export function configOption(): Option {
+  return new Option("-c, --config <file>", "configuration file, YAML or JSON (default: the embedded defaults)");
 }
 
 /** `value` as indented JSON with a final newline. */

@@ -79,8 +79,8 @@ test("config show prints the effective configuration, defaults included, as YAML
   assert.equal(json.code, 0);
   assert.deepEqual(JSON.parse(json.stdout), { ...defaultConfig(), rack: { ...defaultConfig().rack, bmuCount: 4 } });
 
-  const globalsFirst = await bcu(dir, "--json", "-c", "site.json", "config", "show");
-  assert.equal(globalsFirst.stdout, json.stdout);
+  const short = await bcu(dir, "config", "show", "-c", "site.json", "--json");
+  assert.equal(short.stdout, json.stdout);
 });
 
 test("config show with a bad file exits 1 with the errors on stderr", async () => {
@@ -101,7 +101,7 @@ test("config init writes a commented file that validates, and refuses to overwri
     stdout: "bcu.yaml: valid\n",
     stderr: "",
   });
-  const shown = await bcu(dir, "--config", "bcu.yaml", "config", "show", "--json");
+  const shown = await bcu(dir, "config", "show", "--config", "bcu.yaml", "--json");
   assert.deepEqual(JSON.parse(shown.stdout), defaultConfig());
 
   writeFileSync(join(dir, "bcu.yaml"), "rack:\n  bmuCount: 3\n");

@@ -5,7 +5,7 @@ import { stringify } from "yaml";
 import { ConfigError, configSchema, formatConfigIssue, loadConfig, loadConfigFile } from "../../config/index.ts";
 import { updateReferenceBlock, renderConfigReference } from "../../config/reference.ts";
 import { renderConfigTemplate } from "../../config/template.ts";
-import { CliError, globalOptions, printJson } from "../output.ts";
+import { CliError, configOption, jsonOption, printJson } from "../output.ts";
 import type { CliContext } from "../output.ts";
 
 /** `bcu config validate|show|init|schema|reference`. */
@@ -16,8 +16,9 @@ export function registerConfigCommands(program: Command, { io }: CliContext): vo
     .command("validate")
     .description("check a configuration file; list every error as FILE:LINE:COL path: reason")
     .argument("<file>", "YAML (.yaml, .yml) or JSON (.json) configuration file")
-    .action((file: string, _options: unknown, command: Command) => {
-      const json = globalOptions(command).json === true;
+    .addOption(jsonOption())
+    .action((file: string, options: { json?: boolean }) => {
+      const json = options.json === true;
       try {
         loadConfigFile(resolveFrom(io.cwd, file));
       } catch (error) {
@@ -37,10 +38,11 @@ export function registerConfigCommands(program: Command, { io }: CliContext): vo
   config
     .command("show")
     .description("print the effective configuration (the file over the defaults, or the defaults), YAML or --json")
-    .action((_options: unknown, command: Command) => {
-      const { json, config: file } = globalOptions(command);
-      const effective = loadConfigOrFail(io.cwd, file);
-      if (json === true) printJson(io, effective);
+    .addOption(configOption())
+    .addOption(jsonOption())
+    .action((options: { config?: string; json?: boolean }) => {
+      const effective = loadConfigOrFail(io.cwd, options.config);
+      if (options.json === true) printJson(io, effective);
       else io.out(stringify(effective));
     });
 
