@@ -1,0 +1,170 @@
+import type { AlarmId } from "./alarm-ids.ts";
+import {
+  resolveProtectionConfig,
+  type DerateLevel,
+  type DisconnectLevel,
+  type OpenMode,
+  type ProtectionConfig,
+  type ProtectionConfigDocument,
+  type ProtectionLevel,
+  type ProtectionRowLevels,
+} from "./protection-config.ts";
+
+/*
+ * Defaults for a rack of 280 Ah LFP cells (EVE LF280K / CATL 280 Ah class, 1P240S):
+ * - cell voltage window 2.5-3.65 V (datasheet discharge and charge cut-off): level 3 sits on these limits, levels
+ *   1 and 2 inside them;
+ * - temperature: charge 0-55 degC, discharge -20-60 degC (datasheet operating ranges): level 3 on the limits;
+ * - current: standard 0.5 C (140 A), maximum continuous 1 C (280 A) in both directions: level 1 above the
+ *   standard current, level 3 (open at once) just above the maximum continuous current.
+ * Debounce is long where the measurement is slow or noisy (temperatures every 1 s, module voltages 1 s behind the
+ * cells during a current ramp) and short where the danger is fast (over-current, over-voltage while charging).
+ */
+
+function level(
+  threshold: number,
+  release: number,
+  setDebounce_ms: number,
+  clearDebounce_ms: number,
+  latching = false,
+): ProtectionLevel {
+  return { threshold, release, setDebounce_ms, clearDebounce_ms, latching };
+}
+
+function derate(
+  threshold: number,
+  release: number,
+  setDebounce_ms: number,
+  clearDebounce_ms: number,
+  derateFactor: number,
+): DerateLevel {
+  return { ...level(threshold, release, setDebounce_ms, clearDebounce_ms), derateFactor };
+}
+
+function disconnect(
+  threshold: number,
+  release: number,
+  setDebounce_ms: number,
+  clearDebounce_ms: number,
+  open: OpenMode,
+  openAtOnceBeyond: number | null = null,
+): DisconnectLevel {
+  return { ...level(threshold, release, setDebounce_ms, clearDebounce_ms, true), open, openAtOnceBeyond };
+}
+
+const DEFAULT_TABLE: Record<AlarmId, ProtectionRowLevels> = {
+  cellOverVoltage: {
+    level1: level(3600, 3550, 1000, 2000),
+    level2: derate(3625, 3575, 1000, 2000, 0.5),
+    level3: disconnect(3650, 3600, 500, 2000, "immediateWhileCharging"),
+  },
+  cellUnderVoltage: {
+    level1: level(2900, 3000, 2000, 2000),
+    level2: derate(2800, 2950, 2000, 2000, 0.5),
+    level3: disconnect(2500, 2800, 1000, 2000, "afterGrace"),
+  },
+  // Per series cell: x 240 = 859 / 866 / 874 V.
+  packOverVoltage: {
+    level1: level(3580, 3530, 2000, 2000),
+    level2: derate(3610, 3560, 2000, 2000, 0.5),
+    level3: disconnect(3640, 3590, 1000, 2000, "immediateWhileCharging"),
+  },
+  // Per series cell: x 240 = 708 / 684 / 648 V.
+  packUnderVoltage: {
+    level1: level(2950, 3050, 2000, 2000),
+    level2: derate(2850, 3000, 2000, 2000, 0.5),
+    level3: disconnect(2700, 2900, 1000, 2000, "afterGrace"),
+  },
+  chargeOverTemperature: {
+    level1: level(45, 42, 5000, 10000),
+    level2: derate(50, 47, 5000, 10000, 0.5),
+    level3: disconnect(55, 50, 3000, 10000, "afterGrace"),
+  },
+  dischargeOverTemperature: {
+    level1: level(50, 47, 5000, 10000),
+    level2: derate(55, 52, 5000, 10000, 0.5),
+    level3: disconnect(60, 55, 3000, 10000, "afterGrace"),
+  },
+  chargeUnderTemperature: {
+    level1: level(5, 7, 5000, 10000),
+    level2: derate(2, 5, 5000, 10000, 0.5),
+    level3: disconnect(0, 3, 3000, 10000, "afterGrace"),
+  },
+  dischargeUnderTemperature: {
+    level1: level(-10, -8, 5000, 10000),
+    level2: derate(-15, -12, 5000, 10000, 0.5),
+    level3: disconnect(-20, -17, 3000, 10000, "afterGrace"),
+  },
+  temperatureDifference: {
+    level1: level(8, 6, 10000, 10000),
+    level2: derate(10, 8, 10000, 10000, 0.5),
+    level3: disconnect(15, 12, 10000, 10000, "afterGrace"),
+  },
+  cellVoltageDifference: {
+    level1: level(100, 80, 5000, 5000),
+    level2: derate(200, 150, 5000, 5000, 0.5),
+    level3: disconnect(300, 250, 5000, 5000, "afterGrace"),
+  },
+  chargeOverCurrent: {
+    level1: level(150, 140, 5000, 5000),
+    level2: derate(200, 180, 2000, 5000, 0.5),
+    level3: disconnect(300, 250, 500, 5000, "immediate"),
+  },
+  dischargeOverCurrent: {
+    level1: level(150, 140, 5000, 5000),
+    level2: derate(200, 180, 2000, 5000, 0.5),
+    level3: disconnect(300, 250, 500, 5000, "immediate"),
+  },
+  lowSoc: {
+    level1: level(10, 12, 5000, 5000),
+    level2: null,
+    level3: null,
+  },
+  // The value is already a time (how long the BMU's cells could not be seen), so the thresholds are the timeouts
+  // and there is no extra debounce. Level 3 after 2 s asks the PCS to stop; past the second timeout (3 s) the
+  // contactors open at once, before the 2 s grace period would have ended.
+  bmuCommunicationLoss: {
+    level1: level(1000, 0, 0, 1000),
+    level2: derate(1500, 0, 0, 1000, 0.5),
+    level3: disconnect(2000, 0, 0, 1000, "afterGrace", 3000),
+  },
+  currentSensorFault: {
+    level1: level(200, 0, 0, 1000),
+    level2: derate(500, 0, 0, 1000, 0.5),
+    level3: disconnect(1000, 0, 0, 1000, "afterGrace", 3000),
+  },
+  cellSumImplausible: {
+    level1: level(1, 0.7, 5000, 5000),
+    level2: derate(2, 1.5, 5000, 5000, 0.5),
+    level3: disconnect(3, 2.5, 5000, 5000, "afterGrace"),
+  },
+  moduleSumImplausible: {
+    level1: level(10, 7, 5000, 5000),
+    level2: derate(20, 15, 5000, 5000, 0.5),
+    level3: disconnect(30, 25, 5000, 5000, "afterGrace"),
+  },
+  contactorFeedbackMismatch: {
+    level1: level(300, 0, 0, 500),
+    level2: null,
+    level3: disconnect(1000, 0, 0, 500, "afterGrace"),
+  },
+  prechargeFailure: {
+    level1: null,
+    level2: null,
+    level3: disconnect(1, 0, 0, 0, "immediate"),
+  },
+  contactorWelded: {
+    level1: null,
+    level2: null,
+    level3: disconnect(1, 0, 0, 0, "immediate"),
+  },
+};
+
+/** The defaults as a configuration file writes them. A fresh copy on every call. */
+export function defaultProtectionDocument(): ProtectionConfigDocument {
+  return structuredClone({ gracePeriod_ms: 2000, restCurrent_A: 2, table: DEFAULT_TABLE });
+}
+
+export function defaultProtectionConfig(): ProtectionConfig {
+  return resolveProtectionConfig(defaultProtectionDocument());
+}
