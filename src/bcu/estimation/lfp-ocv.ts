@@ -13,8 +13,8 @@
  */
 
 const SOC_POINTS = [
-  0, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75,
-  0.8, 0.85, 0.9, 0.95, 0.97, 0.98, 0.99, 1,
+  0, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8,
+  0.85, 0.9, 0.95, 0.97, 0.98, 0.99, 1,
 ];
 const OCV_25DEGC_mV = [
   2650, 2900, 3020, 3100, 3168, 3195, 3210, 3232, 3250, 3261, 3271, 3280, 3286, 3290, 3292, 3294, 3297, 3308, 3320,
@@ -25,8 +25,8 @@ const HALF_HYSTERESIS_mV = [
 ];
 /** Entropic temperature coefficient, mV/K (small for LFP: under 0.2 mV/K except near the ends). */
 const TEMPERATURE_COEFFICIENT_mV_per_K = [
-  -0.6, -0.5, -0.4, -0.3, -0.2, -0.15, -0.1, -0.05, 0, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.02, 0, 0, 0, 0,
-  0, 0, 0, -0.05, -0.1, -0.2, -0.3,
+  -0.6, -0.5, -0.4, -0.3, -0.2, -0.15, -0.1, -0.05, 0, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.02, 0, 0, 0, 0, 0, 0,
+  0, -0.05, -0.1, -0.2, -0.3,
 ];
 
 /** Grid step of the precomputed tables: 0.1 % SOC. */
@@ -106,4 +106,9 @@ export function lfpSocFromOcv(ocv_mV: number, temperature_degC: number, h: numbe
 /** Energy a cell of 1 Ah gives on its mean OCV curve from `socHigh` down to `socLow`, in Wh (no losses). */
 export function lfpEnergyBetween_Wh_per_Ah(socLow: number, socHigh: number): number {
   return gridLookup(gridEnergy_V, socHigh) - gridLookup(gridEnergy_V, socLow);
+}
+
+/** Half the distance between the charge and discharge OCV branches at `soc`, mV. */
+export function lfpHalfHysteresis_mV(soc: number): number {
+  return gridLookup(gridHalfHysteresis_mV, soc);
 }
