@@ -51,7 +51,9 @@ export function allowedValues(schema: JsonSchema): string {
       : schema.exclusiveMaximum !== undefined
         ? `< ${schema.exclusiveMaximum}`
         : "";
-  if (low !== "" || high !== "") parts.push(`${low || "any"} .. ${high || "any"}`);
+  if (low !== "" && high !== "") parts.push(`${low} .. ${high}`);
+  else if (low !== "") parts.push(low.startsWith(">") ? low : `>= ${low}`);
+  else if (high !== "") parts.push(high.startsWith("<") ? high : `<= ${high}`);
   if (schema.pattern !== undefined)
     parts.push(schema.errorHint?.replace(/^must be /, "") ?? `matching /${schema.pattern}/`);
   if (schema.minLength === 1) parts.push("not empty");

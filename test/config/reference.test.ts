@@ -6,6 +6,7 @@ import { configSchema } from "../../src/config/schema.ts";
 import type { JsonSchema } from "../../src/config/json-schema.ts";
 import { findReferenceBlock, referenceBlock } from "../../src/config/reference.ts";
 import { configSections } from "../../src/config/sections.ts";
+import { simulatorKeyDocs } from "../../src/config/sections/simulator.ts";
 
 const docPath = new URL("../../docs/configuration.md", import.meta.url);
 
@@ -36,4 +37,11 @@ test("docs/configuration.md's generated reference is up to date", () => {
     referenceBlock(),
     "regenerate it: node bin/bcu.js config reference --update docs/configuration.md",
   );
+});
+
+test("every supplementary simulator description names an existing option", () => {
+  const simulator = configSections.find((section) => section.key === "simulator");
+  assert.ok(simulator);
+  const paths = new Set(listConfigKeys(simulator.schema, simulator.defaults, "").map((key) => key.path.slice(1)));
+  for (const path of Object.keys(simulatorKeyDocs)) assert.ok(paths.has(path), `simulator.${path} no longer exists`);
 });
