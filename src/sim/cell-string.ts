@@ -118,11 +118,15 @@ export class CellString {
         const soc = this.soc[i] - (internal_A * dt_s) / capacity_As;
         this.soc[i] = soc;
 
-        if (terminal_A !== 0) {
-          // Discharge pulls h towards -1, charge towards +1, exponentially in charge throughput.
-          const target = terminal_A > 0 ? -1 : 1;
-          const decay = Math.exp(-Math.abs(terminal_A * dt_s) / (capacity_As * HYSTERESIS_THROUGHPUT_FRACTION));
-          this.hysteresis[i] = target + (this.hysteresis[i] - target) * decay;
+        const target = terminal_A > 0 ? -1 : 1;
+        if (terminal_A !== 0 && this.hysteresis[i] !== target) {
+          // Discharge pulls h towards -1, charge towards +1, exponentially in charge throughput. The step's
+          // throughput is tiny (< 1e-3 of the e-fold), so exp(-x) ≈ 1 - x + x²/2 to 1e-10.
+          const x = Math.abs(terminal_A * dt_s) / (capacity_As * HYSTERESIS_THROUGHPUT_FRACTION);
+          const decay = x < 1e-3 ? 1 - x + 0.5 * x * x : Math.exp(-x);
+          const h = target + (this.hysteresis[i] - target) * decay;
+          // Snap when within 1e-9 so the branch is reached exactly and the update stops.
+          this.hysteresis[i] = Math.abs(h - target) < 1e-9 ? target : h;
         }
 
         const scale = resistanceSocFactor(soc) * temperatureFactor * this.resistanceScale[i];

@@ -121,15 +121,18 @@ export class SimBmu {
       const mV = terminal[i] * 1000 + offsets[i] + cellVoltageNoise_mV * this.noise.fastNormal();
       this.measured_mV[c] = openWire[i] === 1 ? -1 : Math.min(65534, Math.max(0, Math.round(mV)));
     }
+    const measured = this.measured_mV;
     const groups = Math.ceil(this.cellCount / BMU_CELLS_PER_GROUP);
     for (let g = 0; g < groups; g++) {
-      const values: (number | null)[] = [];
-      for (let k = 0; k < BMU_CELLS_PER_GROUP; k++) {
-        const c = g * BMU_CELLS_PER_GROUP + k;
-        values.push(c < this.cellCount && this.measured_mV[c] >= 0 ? this.measured_mV[c] : null);
-      }
-      this.transport.send(encodeBmuCellVoltages({ kind: "bmuCellVoltages", node, group: g, cellVoltages_mV: values }));
+      const c = g * BMU_CELLS_PER_GROUP;
+      const cellVoltages_mV = [this.reading(measured, c), this.reading(measured, c + 1), this.reading(measured, c + 2)];
+      this.transport.send(encodeBmuCellVoltages({ kind: "bmuCellVoltages", node, group: g, cellVoltages_mV }));
     }
+  }
+
+  /** Measured mV of cell c of this module, or null when it does not exist or its wire is open (marked -1). */
+  private reading(measured: Float64Array, c: number): number | null {
+    return c < this.cellCount && measured[c] >= 0 ? measured[c] : null;
   }
 
   private sendTemperatures(): void {
