@@ -1,0 +1,51 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { ecmLimit, type SopCells } from "../../../src/bcu/estimation/sop.ts";
+
+function cells(ocv_mV: number[], soc: number[]): SopCells {
+  const n = ocv_mV.length;
+  return {
+    ocv_mV: Float64Array.from(ocv_mV),
+    v1_mV: new Float64Array(n),
+    v2_mV: new Float64Array(n),
+    soc: Float64Array.from(soc),
+    capacity_Ah: new Float64Array(n).fill(280),
+    r0_mOhm: new Float64Array(n).fill(0.5),
+    r1_mOhm: new Float64Array(n),
+    r2_mOhm: new Float64Array(n),
+  };
+}
+
+describe("ecmLimit", () => {
+  it("is the current at which the most-limited cell reaches its voltage limit", () => {
+    // Mid-plateau, 10 s: the OCV hardly moves, so I = (E − Vmin) / R0 for the lowest cell.
+    const c = cells([3290, 3280], [0.5, 0.45]);
+    const d = ecmLimit(c, "discharge", 10, 15, 300, 2800, 560);
+    assert.equal(d.limitingCell, 1);
+    assert.ok(Math.abs(d.current_A - 480 / 0.5) < 5, `got ${d.current_A}`);
+    const ch = ecmLimit(c, "charge", 10, 15, 300, 3600, 560);
+    assert.equal(ch.limitingCell, 0);
+    assert.ok(Math.abs(ch.current_A - 310 / 0.5) < 5, `got ${ch.current_A}`);
+  });
+
+  it("falls near the ends by itself: the steep OCV over a long horizon", () => {
+    const mid = ecmLimit(cells([3290], [0.5]), "discharge", 900, 15, 300, 2800, 280);
+    const low = ecmLimit(cells([3168], [0.05]), "discharge", 900, 15, 300, 2800, 280);
+    assert.ok(low.current_A < mid.current_A / 5, `low ${low.current_A} mid ${mid.current_A}`);
+    const high = ecmLimit(cells([3345], [0.97]), "charge", 900, 15, 300, 3600, 280);
+    assert.ok(high.current_A < 100, `high ${high.current_A}`);
+  });
+
+  it("counts the polarisation already there: after a long discharge less is left for the next 10 s", () => {
+    const rested = cells([3290], [0.5]);
+    const loaded = cells([3290], [0.5]);
+    loaded.v2_mV[0] = 100;
+    const a = ecmLimit(rested, "discharge", 10, 15, 300, 2800, 560).current_A;
+    const b = ecmLimit(loaded, "discharge", 10, 15, 300, 2800, 560).current_A;
+    assert.ok(b < a);
+  });
+
+  it("is 0 for a cell already at its limit", () => {
+    assert.equal(ecmLimit(cells([3610], [0.999]), "charge", 10, 15, 300, 3600, 560).current_A, 0);
+  });
+});
