@@ -143,8 +143,9 @@ const DEFAULT_TABLE: Record<AlarmId, ProtectionRowLevels> = {
     level2: derate(20, 15, 5000, 5000, 0.5),
     level3: disconnect(30, 25, 5000, 5000, "afterGrace"),
   },
+  // Normal latency command → coil → auxiliary contact → feedback frame → next cycle is up to ~300 ms.
   contactorFeedbackMismatch: {
-    level1: level(300, 0, 0, 500),
+    level1: level(500, 0, 0, 500),
     level2: null,
     level3: disconnect(1000, 0, 0, 500, "afterGrace"),
   },
