@@ -194,7 +194,7 @@ test("level 3 after the grace period opens a closed rack; at once for the severe
   for (let i = 0; i < 100 && openedAt < 0; i++) {
     loop.step();
     if (trippedAt < 0 && loop.prot.forceZero) trippedAt = loop.t;
-    if (loop.out.state === "opening") openedAt = loop.t;
+    if ((loop.out.state as string) === "opening") openedAt = loop.t;
   }
   assert.equal(openedAt - trippedAt, protectionConfig.gracePeriod_ms);
 
