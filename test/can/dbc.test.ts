@@ -178,7 +178,7 @@ test(`canmatrix decodes ${FRAMES} random frames to the same physical values as o
     }
     assert.deepEqual(Object.keys(theirs).sort(), Object.keys(expected).sort(), `${where}: signal set`);
     for (const [signal, value] of Object.entries(expected)) {
-      const [raw, phys] = theirs[signal];
+      const [raw, phys]: [number, number] = theirs[signal];
       if (value === null) {
         assert.equal(raw, invalidMarker(signal), `${where}: ${signal} should be the invalid marker`);
       } else {
