@@ -3,6 +3,9 @@ import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
 import { ConfigError } from "../config/errors.ts";
 import { registerConfigCommands } from "./commands/config.ts";
+import { registerReplayCommand } from "./commands/replay.ts";
+import { registerRunCommand } from "./commands/run.ts";
+import { registerStatusCommand } from "./commands/status.ts";
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, processIo } from "./output.ts";
 import type { CliContext, CliIo } from "./output.ts";
 
@@ -32,6 +35,9 @@ export function buildProgram(context: CliContext): Command {
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err, outputError: (text, write) => write(text) });
 
+  registerRunCommand(program, context);
+  registerStatusCommand(program, context);
+  registerReplayCommand(program, context);
   registerConfigCommands(program, context);
   return program;
 }
