@@ -42,6 +42,15 @@ const BYTE_TO_HEX: readonly string[] = Array.from({ length: 256 }, (_, b) =>
 
 /** Parses one log line (without its newline). Throws `CandumpParseError` naming `lineNumber` and the problem. */
 export function parseCandumpLine(line: string, lineNumber?: number): CandumpRecord {
+  return parseCanonicalLine(line) ?? parseAnyLine(line, lineNumber);
+}
+
+/**
+ * The general parser: every accepted variant (blanks, dots in data, direction flags, remote frames, other
+ * precisions) and a precise reason for every refusal. `parseCandumpLine` only comes here for what the fast path
+ * does not take; both give the same record for a line both accept.
+ */
+export function parseAnyLine(line: string, lineNumber?: number): CandumpRecord {
   const fail = (reason: string): CandumpParseError => {
     const where = lineNumber === undefined ? "candump line" : `candump line ${lineNumber}`;
     const excerpt = line.length > 100 ? `${line.slice(0, 100)}…` : line;
@@ -142,5 +151,68 @@ function toMilliseconds(secondsText: string, fractionText: string): number {
 
 /** True for a line with nothing but whitespace (skipped by the readers, as by canplayer). */
 export function isBlankLine(line: string): boolean {
+  if (line.length > 0 && line.charCodeAt(0) > 32) return false;
   return /^\s*$/.test(line);
+}
+
+let lastIface = "";
+
+/**
+ * Fast path for lines exactly as `candump -l` writes them, `(SSSSSSSSSS.UUUUUU) IFACE ID#DATA`, optionally with a
+ * direction flag or a CR: one scan, no regular expression, no intermediate strings (the interface name is reused
+ * from the previous line). Returns undefined for anything else, which then goes to `parseAnyLine`.
+ */
+function parseCanonicalLine(line: string): CandumpRecord | undefined {
+  let end = line.length;
+  if (end > 0 && line.charCodeAt(end - 1) === 13) end--;
+  if (end > 2 && line.charCodeAt(end - 2) === 32) {
+    const flag = line.charCodeAt(end - 1);
+    if (flag === 82 || flag === 84) end -= 2; // " R" / " T"
+  }
+  if (end < 24 || line.charCodeAt(0) !== 40) return undefined;
+  let i = 1;
+  let seconds = 0;
+  for (let c = line.charCodeAt(i); c >= 48 && c <= 57; c = line.charCodeAt(++i)) seconds = seconds * 10 + (c - 48);
+  if (i === 1 || i > 13 || line.charCodeAt(i) !== 46) return undefined;
+  const fractionStart = ++i;
+  let micros = 0;
+  for (let c = line.charCodeAt(i); c >= 48 && c <= 57; c = line.charCodeAt(++i)) micros = micros * 10 + (c - 48);
+  if (i - fractionStart !== 6 || line.charCodeAt(i) !== 41 || line.charCodeAt(i + 1) !== 32) return undefined;
+  i += 2;
+  const ifaceStart = i;
+  while (i < end && line.charCodeAt(i) > 32) i++;
+  if (i === ifaceStart || i >= end || line.charCodeAt(i) !== 32) return undefined;
+  const iface =
+    lastIface.length === i - ifaceStart && line.startsWith(lastIface, ifaceStart)
+      ? lastIface
+      : (lastIface = line.slice(ifaceStart, i));
+  const idStart = ++i;
+  let id = 0;
+  for (let digit = hexValue(line.charCodeAt(i)); digit >= 0; digit = hexValue(line.charCodeAt(++i))) {
+    id = id * 16 + digit;
+  }
+  const idDigits = i - idStart;
+  if (line.charCodeAt(i) !== 35) return undefined;
+  let extended: boolean;
+  if (idDigits === 3 && id <= CAN_STANDARD_ID_MAX) extended = false;
+  else if (idDigits === 8 && id <= CAN_EXTENDED_ID_MAX) extended = true;
+  else return undefined;
+  const dataStart = ++i;
+  const dataDigits = end - dataStart;
+  if (dataDigits % 2 !== 0 || dataDigits > 2 * CAN_CLASSIC_DATA_MAX) return undefined;
+  const data = new Uint8Array(dataDigits / 2);
+  for (let k = 0; k < data.length; k++, i += 2) {
+    const high = hexValue(line.charCodeAt(i));
+    const low = hexValue(line.charCodeAt(i + 1));
+    if (high < 0 || low < 0) return undefined;
+    data[k] = high * 16 + low;
+  }
+  return { frame: { id, extended, data, timestampMs: (seconds * 1_000_000 + micros) / 1000 }, iface };
+}
+
+function hexValue(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48;
+  if (code >= 65 && code <= 70) return code - 55;
+  if (code >= 97 && code <= 102) return code - 87;
+  return -1;
 }

@@ -1,6 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { CandumpParseError, formatCandumpLine, parseCandumpLine } from "../../../src/can/transports/candump-log.ts";
+import { parseAnyLine } from "../../../src/can/transports/candump-format.ts";
 import { CanTransportError } from "../../../src/can/transport.ts";
 import type { CanFrame } from "../../../src/can/frame.ts";
 
@@ -142,6 +143,10 @@ describe("formatCandumpLine", () => {
       const line = formatCandumpLine(frame, "can0");
       const parsed = parseCandumpLine(line, i + 1);
       assert.deepEqual(parsed.frame, frame, line);
+      // The fast path and the general parser agree, also with the variants can-utils writes.
+      assert.deepEqual(parseAnyLine(line), parsed);
+      const variant = `${line}${["", " R", " T", "\r", " R\r"][i % 5]}`;
+      assert.deepEqual(parseCandumpLine(variant), parseAnyLine(variant), variant);
       assert.equal(formatCandumpLine(parsed.frame, parsed.iface), line);
     }
   });
