@@ -1,8 +1,11 @@
 import type { SectionIssue } from "./section.ts";
+import { balancingSection } from "./sections/balancing.ts";
 import { canSection } from "./sections/can.ts";
+import { contactorsSection } from "./sections/contactors.ts";
 import { cycleSection } from "./sections/cycle.ts";
 import { daemonSection } from "./sections/daemon.ts";
 import { measurementsSection } from "./sections/measurements.ts";
+import { protectionSection } from "./sections/protection.ts";
 import { rackSection } from "./sections/rack.ts";
 import { simulatorSection } from "./sections/simulator.ts";
 
@@ -15,6 +18,9 @@ export const configSections = [
   canSection,
   measurementsSection,
   cycleSection,
+  protectionSection,
+  contactorsSection,
+  balancingSection,
   simulatorSection(),
   daemonSection,
 ] as const;

@@ -53,11 +53,20 @@ export interface ProtectionRow extends ProtectionRowLevels {
   readonly id: AlarmId;
 }
 
+/** A level as a file writes it: always present, switched off with `enabled: false` (the program sees null). */
+export type LevelDocument<L extends ProtectionLevel> = L & { readonly enabled: boolean };
+
+export interface ProtectionRowDocument {
+  readonly level1: LevelDocument<ProtectionLevel>;
+  readonly level2: LevelDocument<DerateLevel>;
+  readonly level3: LevelDocument<DisconnectLevel>;
+}
+
 /** The section as written in a configuration file: the table is a mapping by alarm id, so one row can be edited. */
 export interface ProtectionConfigDocument {
   readonly gracePeriod_ms: number;
   readonly restCurrent_A: number;
-  readonly table: Readonly<Record<AlarmId, ProtectionRowLevels>>;
+  readonly table: Readonly<Record<AlarmId, ProtectionRowDocument>>;
 }
 
 /** What the protection reads: the table as rows in `ALARM_IDS` order (row i is alarm i). */
@@ -73,8 +82,17 @@ export function resolveProtectionConfig(document: ProtectionConfigDocument): Pro
   return {
     gracePeriod_ms: document.gracePeriod_ms,
     restCurrent_A: document.restCurrent_A,
-    table: ALARM_IDS.map(({ id }) => ({ id, ...document.table[id] })),
+    table: ALARM_IDS.map(({ id }) => {
+      const row = document.table[id];
+      return { id, level1: enabled(row.level1), level2: enabled(row.level2), level3: enabled(row.level3) };
+    }),
   };
+}
+
+function enabled<L extends ProtectionLevel>(level: LevelDocument<L>): L | null {
+  if (!level.enabled) return null;
+  const { enabled: _enabled, ...spec } = level;
+  return spec as unknown as L;
 }
 
 /** A problem the cross-field check found, at `path` relative to the section. */

@@ -7,7 +7,8 @@ import {
   type ProtectionConfig,
   type ProtectionConfigDocument,
   type ProtectionLevel,
-  type ProtectionRowLevels,
+  type LevelDocument,
+  type ProtectionRowDocument,
 } from "./protection-config.ts";
 
 /*
@@ -27,8 +28,8 @@ function level(
   setDebounce_ms: number,
   clearDebounce_ms: number,
   latching = false,
-): ProtectionLevel {
-  return { threshold, release, setDebounce_ms, clearDebounce_ms, latching };
+): LevelDocument<ProtectionLevel> {
+  return { enabled: true, threshold, release, setDebounce_ms, clearDebounce_ms, latching };
 }
 
 function derate(
@@ -37,7 +38,7 @@ function derate(
   setDebounce_ms: number,
   clearDebounce_ms: number,
   derateFactor: number,
-): DerateLevel {
+): LevelDocument<DerateLevel> {
   return { ...level(threshold, release, setDebounce_ms, clearDebounce_ms), derateFactor };
 }
 
@@ -48,11 +49,16 @@ function disconnect(
   clearDebounce_ms: number,
   open: OpenMode,
   openAtOnceBeyond: number | null = null,
-): DisconnectLevel {
+): LevelDocument<DisconnectLevel> {
   return { ...level(threshold, release, setDebounce_ms, clearDebounce_ms, true), open, openAtOnceBeyond };
 }
 
-const DEFAULT_TABLE: Record<AlarmId, ProtectionRowLevels> = {
+/** A level that is off by default; its values are what it would use when switched on. */
+function off<L extends ProtectionLevel>(spec: LevelDocument<L>): LevelDocument<L> {
+  return { ...spec, enabled: false };
+}
+
+const DEFAULT_TABLE: Record<AlarmId, ProtectionRowDocument> = {
   cellOverVoltage: {
     level1: level(3600, 3550, 1000, 2000),
     level2: derate(3625, 3575, 1000, 2000, 0.5),
@@ -115,10 +121,11 @@ const DEFAULT_TABLE: Record<AlarmId, ProtectionRowLevels> = {
     level2: derate(200, 180, 2000, 5000, 0.5),
     level3: disconnect(300, 250, 500, 5000, "immediate"),
   },
+  // A warning only: the SOP takes the discharge limit down near empty, and cellUnderVoltage protects the cells.
   lowSoc: {
     level1: level(10, 12, 5000, 5000),
-    level2: null,
-    level3: null,
+    level2: off(derate(5, 7, 5000, 5000, 0.5)),
+    level3: off(disconnect(0, 5, 5000, 5000, "afterGrace")),
   },
   // The value is already a time (how long the BMU's cells could not be seen), so the thresholds are the timeouts
   // and there is no extra debounce. Level 3 after 2 s asks the PCS to stop; past the second timeout (3 s) the
@@ -146,17 +153,18 @@ const DEFAULT_TABLE: Record<AlarmId, ProtectionRowLevels> = {
   // Normal latency command → coil → auxiliary contact → feedback frame → next cycle is up to ~300 ms.
   contactorFeedbackMismatch: {
     level1: level(500, 0, 0, 500),
-    level2: null,
+    level2: off(derate(700, 0, 0, 500, 0.5)),
     level3: disconnect(1000, 0, 0, 500, "afterGrace"),
   },
+  // Flags: a failed precharge or a weld is level 3 at once; levels 1 and 2 would add nothing.
   prechargeFailure: {
-    level1: null,
-    level2: null,
+    level1: off(level(1, 0, 0, 0)),
+    level2: off(derate(1, 0, 0, 0, 0.5)),
     level3: disconnect(1, 0, 0, 0, "immediate"),
   },
   contactorWelded: {
-    level1: null,
-    level2: null,
+    level1: off(level(1, 0, 0, 0)),
+    level2: off(derate(1, 0, 0, 0, 0.5)),
     level3: disconnect(1, 0, 0, 0, "immediate"),
   },
 };
