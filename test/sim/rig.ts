@@ -60,3 +60,13 @@ export function messagesOf<K extends RackMessage["kind"]>(
 ): Extract<RackMessage, { kind: K }>[] {
   return rig.messages.slice(sinceIndex).filter((m): m is Extract<RackMessage, { kind: K }> => m.kind === kind);
 }
+
+/** Runs a long stretch without keeping what it hears, except the last minute (a week of frames does not fit in memory). */
+export function runLong(rig: Rig, durationMs: number): void {
+  const end = rig.scheduler.nowMs() + durationMs;
+  while (rig.scheduler.nowMs() < end) {
+    rig.frames.length = 0;
+    rig.messages.length = 0;
+    rig.scheduler.runUntil(Math.min(end, rig.scheduler.nowMs() + 60_000));
+  }
+}
