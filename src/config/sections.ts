@@ -8,6 +8,7 @@ import { measurementsSection } from "./sections/measurements.ts";
 import { protectionSection } from "./sections/protection.ts";
 import { rackSection } from "./sections/rack.ts";
 import { simulatorSection } from "./sections/simulator.ts";
+import { storeSection } from "./sections/store.ts";
 
 /**
  * Every section of the configuration document, in the order `bcu config show|init` and the docs list them.
@@ -22,6 +23,7 @@ export const configSections = [
   contactorsSection,
   balancingSection,
   simulatorSection(),
+  storeSection,
   daemonSection,
 ] as const;
 
