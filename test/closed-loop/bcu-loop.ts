@@ -84,7 +84,7 @@ export class BcuLoop {
   m!: RackMeasurements;
   prot!: ProtectionOutput;
   contactorOut!: ContactorStepResult;
-  balancingMasks = new Uint32Array(0);
+  balancingMasks: Uint32Array = new Uint32Array(0);
   private pendingRequests: ContactorRequest[] = [];
   private aliveCounter = 0;
   private balancingAlive = 0;
