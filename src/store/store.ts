@@ -158,6 +158,9 @@ export class BcuStore {
     for (const event of snapshot.events) this.queue(event);
     if (!this.ready(t)) return;
     this.flushEvents(t);
+    // Samples fall on multiples of their interval, the first one included.
+    if (this.nextPackMs === -Infinity) this.nextPackMs = ceilTick(t, this.config.packTrendInterval_s);
+    if (this.nextCellMs === -Infinity) this.nextCellMs = ceilTick(t, this.config.cellTrendInterval_s);
     if (t >= this.nextPackMs) {
       this.nextPackMs = nextTick(t, this.config.packTrendInterval_s);
       this.guard("writing the pack trend", t, () =>
@@ -422,6 +425,12 @@ function selectPoints(ids: readonly string[], catalog: readonly PointDefinition[
 
 function toNumber(value: number | boolean | null): number | null {
   return typeof value === "boolean" ? (value ? 1 : 0) : value;
+}
+
+/** The first multiple of `interval_s` at or after `t`. */
+function ceilTick(t: number, interval_s: number): number {
+  const step = interval_s * 1000;
+  return Math.ceil(t / step) * step;
 }
 
 /** The next multiple of `interval_s` after `t`: samples stay on whole seconds whatever the cycle's phase. */
