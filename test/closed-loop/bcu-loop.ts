@@ -52,6 +52,8 @@ export interface LoopOptions {
   readonly balance?: boolean;
   /** Continuous limits published to the PCS before derating, A. */
   readonly currentLimit_A?: number;
+  /** Fewer BMUs than the default 15 (same module size), for long runs. */
+  readonly bmuCount?: number;
 }
 
 /** A contactor command frame the BCU put on the bus. */
@@ -64,7 +66,7 @@ export interface SentCommand {
 }
 
 export class BcuLoop {
-  readonly config = defaultConfig();
+  readonly config: ReturnType<typeof defaultConfig>;
   readonly scheduler = new SimScheduler(0);
   readonly bus = new VirtualCanBus(this.scheduler);
   readonly sim: RackSimulator;
@@ -85,6 +87,8 @@ export class BcuLoop {
   prot!: ProtectionOutput;
   contactorOut!: ContactorStepResult;
   balancingMasks: Uint32Array = new Uint32Array(0);
+  /** Called at the end of every cycle, after the command went out. */
+  readonly afterCycle: (() => void)[] = [];
   private pendingRequests: ContactorRequest[] = [];
   private aliveCounter = 0;
   private balancingAlive = 0;
@@ -94,6 +98,8 @@ export class BcuLoop {
   private readonly currentLimit_A: number;
 
   constructor(options: LoopOptions = {}) {
+    const defaults = defaultConfig();
+    this.config = { ...defaults, rack: { ...defaults.rack, bmuCount: options.bmuCount ?? defaults.rack.bmuCount } };
     const rack = this.config.rack;
     this.cycle_ms = options.cycle_ms ?? 100;
     this.currentLimit_A = options.currentLimit_A ?? 140;
@@ -175,6 +181,7 @@ export class BcuLoop {
     });
     // A changed command goes out at once; the periodic send keeps the unit's 500 ms fail-safe fed.
     if (this.commandKey() !== this.lastSent) this.sendContactorCommand();
+    for (const hook of this.afterCycle) hook();
   }
 
   private commandKey(): string {
