@@ -82,10 +82,10 @@ function reactionAt(cycle_ms: number, injections: number) {
   });
   const spec = loop.protectionConfig.table[ALARM_INDEX.dischargeOverCurrent].level3!;
   // The newest current frame the BCU had taken in when its cycle first reported level 3.
-  let evaluatedAtTrip: { timeMs: number; current_A: number } | undefined;
+  const atTrip: { frame?: { timeMs: number; current_A: number } } = {};
   let wasTripped = false;
   loop.afterCycle.push(() => {
-    if (loop.prot.forceZero && !wasTripped) evaluatedAtTrip = currentFrames.at(-1);
+    if (loop.prot.forceZero && !wasTripped) atTrip.frame = currentFrames.at(-1);
     wasTripped = loop.prot.forceZero;
   });
   const reactions: number[] = [];
@@ -96,13 +96,13 @@ function reactionAt(cycle_ms: number, injections: number) {
     loop.runFor(1000 + ((i * 37) % 100));
     const from = loop.scheduler.nowMs();
     loop.sim.pcs.setManualPower_W(320 * 790);
-    evaluatedAtTrip = undefined;
+    atTrip.frame = undefined;
     loop.runUntil(() => loop.prot.forceZero, 30_000);
     const trip = loop.events.find(
       (e) => e.source === "dischargeOverCurrent" && e.timeMs >= from && e.kind !== "alarmLatched" && e.level === 3,
     );
     const opening = loop.openingFrameAfter(from);
-    const frame = evaluatedAtTrip;
+    const frame = atTrip.frame;
     if (trip && opening && frame && frame.current_A >= spec.threshold) {
       reactions.push(opening.timeMs - frame.timeMs);
       decisionToFrame.push(opening.timeMs - trip.timeMs);
