@@ -102,7 +102,8 @@ function reactionAt(cycle_ms: number, injections: number) {
       (e) => e.source === "dischargeOverCurrent" && e.timeMs >= from && e.kind !== "alarmLatched" && e.level === 3,
     );
     const opening = loop.openingFrameAfter(from);
-    const frame = atTrip.frame;
+    // Set by the cycle hook while running (TypeScript cannot see that assignment).
+    const frame = atTrip.frame as { timeMs: number; current_A: number } | undefined;
     if (trip && opening && frame && frame.current_A >= spec.threshold) {
       reactions.push(opening.timeMs - frame.timeMs);
       decisionToFrame.push(opening.timeMs - trip.timeMs);
