@@ -1,10 +1,9 @@
 import type { BcuConfig } from "../config/sections.ts";
 import type { CanTransport } from "../can/transport.ts";
-import { VirtualCanBus } from "../can/transports/virtual-bus.ts";
 import { openTransport } from "../can/transports/open-transport.ts";
 import { RealScheduler } from "../time/real-scheduler.ts";
-import { RackSimulator } from "../sim/rack-simulator.ts";
-import type { SimulatorOptions } from "../sim/options.ts";
+import type { RackSimulator } from "../sim/rack-simulator.ts";
+import { createSimulatedRack } from "./simulated-rack.ts";
 import { BcuPipeline } from "./pipeline.ts";
 import { ControlServer } from "./control-server.ts";
 import { buildStatusReport } from "./status-report.ts";
@@ -31,64 +30,65 @@ export interface RunningDaemon {
 export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon> {
   const { config, log } = options;
   const startedAtMs = Date.now();
+  const control = new ControlServer(
+    config.daemon.controlSocket,
+    {
+      status: () => {
+        if (!pipeline) throw new Error("the daemon is starting");
+        return buildStatusReport(pipeline.latest(), pipeline.status(), (Date.now() - startedAtMs) / 1000);
+      },
+    },
+    log.child("control"),
+  );
+  // First, so that a second daemon on the same socket is refused before it touches the bus.
+  await control.listen();
   const scheduler = new RealScheduler({
     onError: (error) => log.error("scheduled task failed", { error }),
   });
   const spec = options.canSpec ?? config.can.transport;
 
-  let transport: CanTransport;
+  let transport: CanTransport | null = null;
   let simulator: RackSimulator | null = null;
-  if (spec === "virtual" || spec.startsWith("virtual:")) {
-    const bus = new VirtualCanBus(scheduler, {
-      onListenerError: (error: unknown) => log.error("CAN listener failed", { error }),
-    });
-    transport = bus.endpoint("bcu");
-    if (config.simulator.enabled) {
-      const { enabled: _enabled, ...simOptions } = config.simulator;
-      simulator = new RackSimulator(
-        config.rack,
-        simOptions as unknown as SimulatorOptions,
-        scheduler,
-        bus.endpoint("sim"),
-      );
-      simulator.start();
+  let pipeline: BcuPipeline | undefined;
+  try {
+    if (spec === "virtual" || spec.startsWith("virtual:")) {
+      if (!config.simulator.enabled) {
+        throw new Error("can.transport is virtual but the simulator is disabled: nothing would send frames");
+      }
+      const rack = createSimulatedRack({ config, scheduler, log });
+      simulator = rack.simulator;
+      pipeline = rack.pipeline;
       log.info("simulated rack started on the virtual CAN bus", {
         bmus: config.rack.bmuCount,
         cellsPerBmu: config.rack.cellsPerBmu,
       });
     } else {
-      log.warn("virtual CAN bus without the simulator: nothing will send frames");
+      transport = await openTransport(spec, { scheduler });
+      log.info("CAN transport open", { transport: transport.name });
+      pipeline = new BcuPipeline({ config, scheduler, log: log.child("pipeline"), transport });
+      pipeline.start();
     }
-  } else {
-    transport = await openTransport(spec, { scheduler });
-    log.info("CAN transport open", { transport: transport.name });
+  } catch (error) {
+    scheduler.close();
+    await control.close();
+    throw error;
   }
+  const running = pipeline;
 
-  const pipeline = new BcuPipeline({ config, scheduler, log: log.child("pipeline"), transport });
-  pipeline.start();
-
-  const control = new ControlServer(
-    config.daemon.controlSocket,
-    {
-      status: () => buildStatusReport(pipeline.latest(), pipeline.status(), (Date.now() - startedAtMs) / 1000),
-    },
-    log.child("control"),
-  );
-  await control.listen();
-  log.info("bcu running", { can: transport.name, controlSocket: config.daemon.controlSocket });
+  log.info("bcu running", { can: transport?.name ?? "virtual", controlSocket: config.daemon.controlSocket });
 
   let stopped = false;
   return {
-    pipeline,
+    pipeline: running,
     simulator,
     async stop() {
       if (stopped) return;
       stopped = true;
       log.info("stopping");
       await control.close();
-      pipeline.stop();
+      running.stop();
       simulator?.stop();
-      await transport.close();
+      await transport?.close();
       scheduler.close();
       log.info("stopped");
     },
