@@ -5,6 +5,7 @@ import { ConfigError } from "../config/errors.ts";
 import { registerConfigCommands } from "./commands/config.ts";
 import { registerReplayCommand } from "./commands/replay.ts";
 import { registerRunCommand } from "./commands/run.ts";
+import { registerSimCommand } from "./commands/sim.ts";
 import { registerStatusCommand } from "./commands/status.ts";
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, processIo } from "./output.ts";
 import type { CliContext, CliIo } from "./output.ts";
@@ -38,6 +39,7 @@ export function buildProgram(context: CliContext): Command {
   registerRunCommand(program, context);
   registerStatusCommand(program, context);
   registerReplayCommand(program, context);
+  registerSimCommand(program, context);
   registerConfigCommands(program, context);
   return program;
 }
