@@ -18,9 +18,15 @@ export default tseslint.config(
       // The BCU core is pure: time is passed in, never read.
       "no-restricted-syntax": [
         "error",
-        { selector: "MemberExpression[object.name='Date'][property.name='now']", message: "src/bcu is pure: pass time in" },
+        {
+          selector: "MemberExpression[object.name='Date'][property.name='now']",
+          message: "src/bcu is pure: pass time in",
+        },
         { selector: "NewExpression[callee.name='Date']", message: "src/bcu is pure: pass time in" },
-        { selector: "CallExpression[callee.name=/^set(Timeout|Interval|Immediate)$/]", message: "src/bcu is pure: no timers" },
+        {
+          selector: "CallExpression[callee.name=/^set(Timeout|Interval|Immediate)$/]",
+          message: "src/bcu is pure: no timers",
+        },
       ],
       "no-restricted-imports": [
         "error",

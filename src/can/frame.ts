@@ -18,5 +18,8 @@ export interface CanFrame {
 export type OutgoingCanFrame = Omit<CanFrame, "timestampMs">;
 
 export function formatCanId(id: number, extended = false): string {
-  return id.toString(16).toUpperCase().padStart(extended ? 8 : 3, "0");
+  return id
+    .toString(16)
+    .toUpperCase()
+    .padStart(extended ? 8 : 3, "0");
 }
