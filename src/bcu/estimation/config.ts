@@ -2,6 +2,12 @@
  * Settings of SOC, SOH and SOP estimation. Defaults suit a rack of 280 Ah LFP cells (EVE LF280K / CATL 280 Ah
  * class datasheets: 2.5–3.65 V, 1 C continuous, 2 C for 30 s, charge 0–60 °C, discharge −20–60 °C).
  * Currents given in C are multiples of the rated capacity (1 C = 280 A for a 280 Ah cell).
+ *
+ * Choices for a storage rack, inside protection's thresholds (src/bcu/protection/protection-defaults.ts):
+ * - the SOP keeps cells between 2.82 V and 3.45 V: LFP holds ≥ 99 % of its charge inside that window, the
+ *   3.45–3.65 V knee adds almost nothing but wear, and 2.82 V stays above the 2.80 V level-2 under-voltage;
+ * - ratings 0.5 C continuous and for 60 s (the datasheets' standard rate for storage cycling), 0.7 C for 10 s:
+ *   below the 200 A level-2 over-current, so the PCS following a limit never raises an alarm.
  */
 
 /** One row of the datasheet's temperature table; the limit is interpolated linearly between rows. */
@@ -96,8 +102,8 @@ export const defaultEstimationConfig: EstimationConfig = {
   currentOffsetLimit_A: 3,
   persistedMaxAge_ms: 7 * 24 * 3_600_000,
   persistedSocUncertainty_pct: 5,
-  chargeCellVoltageLimit_mV: 3600,
-  dischargeCellVoltageLimit_mV: 2800,
+  chargeCellVoltageLimit_mV: 3450,
+  dischargeCellVoltageLimit_mV: 2820,
   endCalibrationMargin_mV: 30,
   endCalibrationCurrent_A: 14,
   endCalibrationRearm_pct: 3,
@@ -116,8 +122,8 @@ export const defaultEstimationConfig: EstimationConfig = {
   resistanceWindow_ms: 2000,
   resistanceFilterGain: 0.05,
   continuousHorizon_s: 900,
-  chargeRating_C: { continuous: 1, s60: 1, s10: 2 },
-  dischargeRating_C: { continuous: 1, s60: 1, s10: 2 },
+  chargeRating_C: { continuous: 0.5, s60: 0.5, s10: 0.7 },
+  dischargeRating_C: { continuous: 0.5, s60: 0.5, s10: 0.7 },
   temperatureDerate: [
     { temperature_degC: -20, charge_C: 0, discharge_C: 0 },
     { temperature_degC: -10, charge_C: 0, discharge_C: 0.3 },

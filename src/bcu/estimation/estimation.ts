@@ -14,6 +14,7 @@ import type { EstimationOutput } from "./types.ts";
 
 /** Gain of the offset filter while the contactors are open (the current is then zero by construction). */
 const OPEN_CONTACTOR_OFFSET_GAIN = 0.002;
+const ENERGY_REFRESH_MS = 1000;
 
 /**
  * One estimation cycle on the cycle's measurements. SOC per cell by ampere-hour integration over measurement
@@ -74,25 +75,23 @@ export function stepEstimation(
 
 /** Cell temperatures (the nearest sensor of its module, else the rack mean) and the resistances at them. */
 function updateTemperatures(state: EstimationState, m: RackMeasurements, config: EstimationConfig): void {
-  const { cellsPerBmu, temperatureSensorsPerBmu } = state.topology;
   const fallback = m.temperatureAverage_degC ?? 25;
   const ratedR0 = config.cellR0_mOhm;
+  const sensorOf = state.cellSensor;
   for (let i = 0; i < state.cells; i++) {
-    const bmu = Math.floor(i / cellsPerBmu);
-    const sensor =
-      bmu * temperatureSensorsPerBmu + Math.floor(((i % cellsPerBmu) * temperatureSensorsPerBmu) / cellsPerBmu);
+    const sensor = sensorOf[i];
     const t = m.temperatureValid[sensor] === 1 ? m.temperature_degC[sensor] : fallback;
     if (t !== state.cellTemperature_degC[i] || state.r0_mOhm[i] === 0) {
       state.cellTemperature_degC[i] = t;
       state.resistanceFactor[i] = resistanceTemperatureFactor(t, config.resistanceActivation_K);
     }
     const f = state.resistanceFactor[i];
-    const r0 = state.resistance.resistance25_mOhm[i] * f;
+    const r25 = state.resistance.resistance25_mOhm[i];
     // The RC resistances age with the ohmic one.
-    const aging = state.resistance.resistance25_mOhm[i] / ratedR0;
-    state.r0_mOhm[i] = r0;
-    state.r1_mOhm[i] = config.cellR1_mOhm * f * aging;
-    state.r2_mOhm[i] = config.cellR2_mOhm * f * aging;
+    const aged = (f * r25) / ratedR0;
+    state.r0_mOhm[i] = r25 * f;
+    state.r1_mOhm[i] = config.cellR1_mOhm * aged;
+    state.r2_mOhm[i] = config.cellR2_mOhm * aged;
   }
 }
 
@@ -175,16 +174,25 @@ function buildOutput(
   const capacitySoh_pct = (100 * meanCapacity) / state.cell.capacity_Ah;
   const resistanceRatio = resistanceSum / n / config.cellR0_mOhm;
   const resistanceSoh_pct = Math.max(0, Math.min(100, 100 - 20 * (resistanceRatio - 1)));
-  const energy = rackEnergy_kWh(
-    state.soc,
-    capacity,
-    state.r0_mOhm,
-    state.r1_mOhm,
-    state.r2_mOhm,
-    charge.discharge_Ah,
-    charge.charge_Ah,
-    config.energyDischargeRate_C * state.cell.capacity_Ah,
-  );
+  // Energy moves slowly (a 0.5 C discharge takes 0.014 % per second): refreshed once per second of
+  // measurement time, it costs a tenth of what it would every cycle.
+  if (!(nowMs - state.energyTimeMs < ENERGY_REFRESH_MS)) {
+    const energy = rackEnergy_kWh(
+      state.soc,
+      capacity,
+      state.r0_mOhm,
+      state.r1_mOhm,
+      state.r2_mOhm,
+      charge.discharge_Ah,
+      charge.charge_Ah,
+      config.energyDischargeRate_C * state.cell.capacity_Ah,
+    );
+    state.remainingEnergy_kWh = energy.remaining_kWh;
+    state.fullEnergy_kWh = energy.full_kWh;
+    state.energyTimeMs = nowMs;
+  }
+  // The published capacities are shared between outputs until one changes (outputs are never mutated).
+  if (!sameValues(state.capacityOutput, capacity)) state.capacityOutput = Float64Array.from(capacity);
   return {
     packSoc_pct: known ? state.publishedSoc * 100 : null,
     socValid: usable && known,
@@ -198,13 +206,19 @@ function buildOutput(
     capacitySoh_pct,
     resistanceSoh_pct,
     capacity_Ah: meanCapacity,
-    cellCapacity_Ah: Float64Array.from(capacity),
+    cellCapacity_Ah: state.capacityOutput,
     dischargeableCharge_Ah: charge.discharge_Ah,
     chargeableCharge_Ah: charge.charge_Ah,
-    remainingEnergy_kWh: energy.remaining_kWh,
-    fullEnergy_kWh: energy.full_kWh,
+    remainingEnergy_kWh: state.remainingEnergy_kWh,
+    fullEnergy_kWh: state.fullEnergy_kWh,
     currentOffset_A: state.currentOffset_A,
     sop: usable && known ? rackSop(state, m, config, socMin, socMax) : ZERO_SOP,
     events,
   };
+}
+
+function sameValues(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

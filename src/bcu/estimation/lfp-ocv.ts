@@ -112,3 +112,29 @@ export function lfpEnergyBetween_Wh_per_Ah(socLow: number, socHigh: number): num
 export function lfpHalfHysteresis_mV(soc: number): number {
   return gridLookup(gridHalfHysteresis_mV, soc);
 }
+
+/** Inverse table on a uniform voltage grid (mean branch, 25 °C) for the per-cell, per-cycle lookups of SOP. */
+const INVERSE_MIN_mV = 2400;
+const INVERSE_STEP_mV = 0.5;
+const INVERSE_STEPS = 2800;
+const gridInverseSoc = new Float64Array(INVERSE_STEPS + 1);
+for (let k = 0; k <= INVERSE_STEPS; k++) {
+  gridInverseSoc[k] = lfpSocFromOcv(INVERSE_MIN_mV + k * INVERSE_STEP_mV, REFERENCE_DEGC, 0);
+}
+
+/**
+ * Fast SOC from OCV on the mean curve at 25 °C (one lookup; `lfpSocFromOcv` is the exact one). Good where the
+ * curve is steep; on the plateau any SOC it returns has the same (flat) slope, which is all SOP asks of it.
+ */
+export function lfpSocFromOcvFast(ocv_mV: number): number {
+  const x = (ocv_mV - INVERSE_MIN_mV) / INVERSE_STEP_mV;
+  if (!(x > 0)) return 0;
+  if (x >= INVERSE_STEPS) return 1;
+  const k = Math.floor(x);
+  return gridInverseSoc[k] + (x - k) * (gridInverseSoc[k + 1] - gridInverseSoc[k]);
+}
+
+/** Mean-branch OCV at 25 °C, mV: the one lookup SOP needs for OCV differences (hysteresis and temperature cancel). */
+export function lfpMeanOcv_mV(soc: number): number {
+  return gridLookup(gridOcv_mV, soc);
+}

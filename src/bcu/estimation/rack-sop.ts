@@ -1,6 +1,7 @@
 import type { RackMeasurements } from "../rack-measurements.ts";
 import type { EstimationConfig } from "./config.ts";
-import { ecmLimit, type SopCells } from "./sop.ts";
+import { lfpHalfHysteresis_mV, lfpSocFromOcvFast } from "./lfp-ocv.ts";
+import { ecmLimits, ocvSecant, type SopCells } from "./sop.ts";
 import type { EstimationState } from "./state.ts";
 import { rackTemperatureLimit_C, socDerateFactor } from "./temperature-derate.ts";
 import type { Sop } from "./types.ts";
@@ -42,40 +43,68 @@ export function rackSop(
     ocv_mV: state.ocv_mV,
     v1_mV: state.v1_mV,
     v2_mV: state.v2_mV,
-    soc: state.soc,
+    socAtOcv: state.socAtOcv,
     capacity_Ah: state.capacity.capacity_Ah,
     r0_mOhm: state.r0_mOhm,
     r1_mOhm: state.r1_mOhm,
     r2_mOhm: state.r2_mOhm,
   };
+  // The SOC derate near the ends applies where the voltage confirms the end: a SOC estimate that is wrong high
+  // must not starve the charge before the top calibration can correct it (nor wrong low the discharge).
+  refreshOcvPosition(state, config);
+  let socAtOcvMax = 0;
+  let socAtOcvMin = 1;
+  for (let i = 0; i < state.cells; i++) {
+    const s = state.socAtOcv[i];
+    if (s > socAtOcvMax) socAtOcvMax = s;
+    if (s < socAtOcvMin) socAtOcvMin = s;
+  }
+  const towardFull = Math.min(socMax, socAtOcvMax);
+  const towardEmpty = Math.max(socMin, socAtOcvMin);
   const tMin = m.temperatureMin?.value ?? NaN;
   const tMax = m.temperatureMax?.value ?? NaN;
   const floor = config.socDerateFloor_C;
   const chargeFactor =
     rackTemperatureLimit_C(config.temperatureDerate, tMin, tMax, "charge") *
-    socDerateFactor(socMax, config.chargeSocDerateStart_pct / 100, floor) *
+    socDerateFactor(towardFull, config.chargeSocDerateStart_pct / 100, floor) *
     (state.topArmed ? 1 : 0);
   const dischargeFactor =
     rackTemperatureLimit_C(config.temperatureDerate, tMin, tMax, "discharge") *
-    socDerateFactor(1 - socMin, 1 - config.dischargeSocDerateStart_pct / 100, floor) *
+    socDerateFactor(1 - towardEmpty, 1 - config.dischargeSocDerateStart_pct / 100, floor) *
     (state.bottomArmed ? 1 : 0);
-  const horizon = (direction: "charge" | "discharge", seconds: number, rating_C: number) => {
+  const horizons = [
+    {
+      horizon_s: config.continuousHorizon_s,
+      rating_C: [config.chargeRating_C.continuous, config.dischargeRating_C.continuous],
+    },
+    { horizon_s: 60, rating_C: [config.chargeRating_C.s60, config.dischargeRating_C.s60] },
+    { horizon_s: 10, rating_C: [config.chargeRating_C.s10, config.dischargeRating_C.s10] },
+  ];
+  const limit = (direction: "charge" | "discharge") => {
+    const d = direction === "charge" ? 0 : 1;
     const factor = direction === "charge" ? chargeFactor : dischargeFactor;
-    const cap_A = rating_C * rated * factor;
-    if (!(cap_A > 0)) return { current_A: 0, power_W: 0, cell: -1 };
+    const result = horizons.map(() => ({ current_A: 0, power_W: 0, cell: -1 }));
+    if (!(factor > 0)) return result;
     const limit_mV = direction === "charge" ? config.chargeCellVoltageLimit_mV : config.dischargeCellVoltageLimit_mV;
-    const ecm = ecmLimit(cells, direction, seconds, config.cellTau1_s, config.cellTau2_s, limit_mV, rating_C * rated);
-    const current_A = Math.min(ecm.current_A, cap_A);
-    // Power at the pack voltage the model predicts at the ECM limit: conservative for discharge at a lower
-    // current, and for charge the voltage is at most that.
-    return { current_A, power_W: current_A * ecm.packVoltage_V, cell: ecm.current_A <= cap_A ? ecm.limitingCell : -1 };
+    const asked = horizons.map((h) => ({ horizon_s: h.horizon_s, ratedCurrent_A: h.rating_C[d] * rated }));
+    const ecm = horizons.map(() => ({ current_A: 0, packVoltage_V: 0, limitingCell: -1 }));
+    const slopes = direction === "charge" ? state.chargeSlopes : state.dischargeSlopes;
+    ecmLimits(cells, direction, asked, config.cellTau1_s, config.cellTau2_s, limit_mV, ecm, slopes);
+    for (let k = 0; k < horizons.length; k++) {
+      const cap_A = asked[k].ratedCurrent_A * factor;
+      const current_A = Math.min(ecm[k].current_A, cap_A);
+      // Power at the pack voltage the model predicts at the ECM limit: for discharge the voltage at a lower
+      // current is higher (conservative), for charge it is at most that.
+      result[k] = {
+        current_A,
+        power_W: current_A * ecm[k].packVoltage_V,
+        cell: ecm[k].current_A <= cap_A ? ecm[k].limitingCell : -1,
+      };
+    }
+    return result;
   };
-  const cc = horizon("charge", config.continuousHorizon_s, config.chargeRating_C.continuous);
-  const dc = horizon("discharge", config.continuousHorizon_s, config.dischargeRating_C.continuous);
-  const c60 = horizon("charge", 60, config.chargeRating_C.s60);
-  const d60 = horizon("discharge", 60, config.dischargeRating_C.s60);
-  const c10 = horizon("charge", 10, config.chargeRating_C.s10);
-  const d10 = horizon("discharge", 10, config.dischargeRating_C.s10);
+  const [cc, c60, c10] = limit("charge");
+  const [dc, d60, d10] = limit("discharge");
   return {
     chargeCurrentContinuous_A: cc.current_A,
     dischargeCurrentContinuous_A: dc.current_A,
@@ -95,4 +124,33 @@ export function rackSop(
     chargeLimitingCell: cc.cell,
     dischargeLimitingCell: dc.cell,
   };
+}
+
+/** Cells refreshed per cycle: 1 in OCV_REFRESH_STRIDE, so each cell's position is at most 10 cycles old. */
+const OCV_REFRESH_STRIDE = 10;
+
+/**
+ * Where each cell's OCV sits on the curve and the OCV secants SOP needs there. These move with the SOC, slowly
+ * (under 0.02 % per cycle at 0.5 C), so a tenth of the cells is refreshed each cycle, in turn: the table lookups
+ * are most of the cost of SOP for 240 cells.
+ */
+function refreshOcvPosition(state: EstimationState, config: EstimationConfig): void {
+  const rated = state.cell.capacity_Ah;
+  const chargeLong = config.chargeRating_C.continuous * rated * (config.continuousHorizon_s / 3600);
+  const chargeShort = Math.max(config.chargeRating_C.s60 * 60, config.chargeRating_C.s10 * 10) * (rated / 3600);
+  const dischargeLong = config.dischargeRating_C.continuous * rated * (config.continuousHorizon_s / 3600);
+  const dischargeShort =
+    Math.max(config.dischargeRating_C.s60 * 60, config.dischargeRating_C.s10 * 10) * (rated / 3600);
+  const first = state.ocvRefreshPhase === -1 ? 0 : state.ocvRefreshPhase;
+  const stride = state.ocvRefreshPhase === -1 ? 1 : OCV_REFRESH_STRIDE;
+  state.ocvRefreshPhase = (first + 1) % OCV_REFRESH_STRIDE;
+  for (let i = first; i < state.cells; i += stride) {
+    const soc = lfpSocFromOcvFast(state.ocv_mV[i] - state.hysteresis * lfpHalfHysteresis_mV(state.soc[i]));
+    const capacity = state.capacity.capacity_Ah[i];
+    state.socAtOcv[i] = soc;
+    state.chargeSlopes.long_mV[i] = ocvSecant(soc, chargeLong / capacity, "charge");
+    state.chargeSlopes.short_mV[i] = ocvSecant(soc, chargeShort / capacity, "charge");
+    state.dischargeSlopes.long_mV[i] = ocvSecant(soc, dischargeLong / capacity, "discharge");
+    state.dischargeSlopes.short_mV[i] = ocvSecant(soc, dischargeShort / capacity, "discharge");
+  }
 }

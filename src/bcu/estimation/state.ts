@@ -7,6 +7,7 @@ import { lfpHalfHysteresis_mV, lfpSocFromOcv } from "./lfp-ocv.ts";
 import { ocvVoltageSigma_mV, readOcv } from "./ocv-calibration.ts";
 import { createResistanceEstimator, type ResistanceEstimator } from "./resistance-estimator.ts";
 import { createRestDetector, type RestDetector } from "./rest-detector.ts";
+import type { OcvSlopes } from "./sop.ts";
 import type { CellRatings, PersistedEstimation } from "./types.ts";
 
 /** Everything estimation remembers between cycles. Mutable, owned by the cycle. SOC values are fractions. */
@@ -45,10 +46,23 @@ export interface EstimationState {
   /** Published pack SOC (fraction), NaN before the first estimate. */
   publishedSoc: number;
   publishedTimeMs: number;
+  /** Energy figures, refreshed once per second (NaN time = never). */
+  remainingEnergy_kWh: number;
+  fullEnergy_kWh: number;
+  energyTimeMs: number;
+  /** Capacities as last published; replaced (never mutated) when they change. */
+  capacityOutput: Float64Array;
+  /** The temperature sensor nearest each cell: the one of its module at the same relative position. */
+  readonly cellSensor: Int32Array;
   /** Scratch, per cell, refilled each cycle (no allocation in the hot path). */
   readonly cellTemperature_degC: Float64Array;
   readonly resistanceFactor: Float64Array;
   readonly ocv_mV: Float64Array;
+  readonly socAtOcv: Float64Array;
+  readonly chargeSlopes: OcvSlopes;
+  readonly dischargeSlopes: OcvSlopes;
+  /** Which tenth of the cells `socAtOcv` and the slopes refresh next; -1 = all (first SOP). */
+  ocvRefreshPhase: number;
   readonly r0_mOhm: Float64Array;
   readonly r1_mOhm: Float64Array;
   readonly r2_mOhm: Float64Array;
@@ -105,9 +119,22 @@ export function createEstimationState(
     lastBottomTimeMs: NaN,
     publishedSoc: NaN,
     publishedTimeMs: init.nowMs,
+    remainingEnergy_kWh: 0,
+    fullEnergy_kWh: 0,
+    energyTimeMs: NaN,
+    capacityOutput: new Float64Array(0),
+    cellSensor: Int32Array.from({ length: cells }, (_, i) => {
+      const { cellsPerBmu, temperatureSensorsPerBmu } = topology;
+      const bmu = Math.floor(i / cellsPerBmu);
+      return bmu * temperatureSensorsPerBmu + Math.floor(((i % cellsPerBmu) * temperatureSensorsPerBmu) / cellsPerBmu);
+    }),
     cellTemperature_degC: new Float64Array(cells).fill(25),
     resistanceFactor: new Float64Array(cells).fill(1),
     ocv_mV: new Float64Array(cells),
+    socAtOcv: new Float64Array(cells),
+    chargeSlopes: { long_mV: new Float64Array(cells), short_mV: new Float64Array(cells) },
+    dischargeSlopes: { long_mV: new Float64Array(cells), short_mV: new Float64Array(cells) },
+    ocvRefreshPhase: -1,
     r0_mOhm: new Float64Array(cells),
     r1_mOhm: new Float64Array(cells),
     r2_mOhm: new Float64Array(cells),

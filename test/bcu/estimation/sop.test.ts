@@ -8,7 +8,7 @@ function cells(ocv_mV: number[], soc: number[]): SopCells {
     ocv_mV: Float64Array.from(ocv_mV),
     v1_mV: new Float64Array(n),
     v2_mV: new Float64Array(n),
-    soc: Float64Array.from(soc),
+    socAtOcv: Float64Array.from(soc),
     capacity_Ah: new Float64Array(n).fill(280),
     r0_mOhm: new Float64Array(n).fill(0.5),
     r1_mOhm: new Float64Array(n),
