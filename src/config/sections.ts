@@ -5,6 +5,7 @@ import { contactorsSection } from "./sections/contactors.ts";
 import { cycleSection } from "./sections/cycle.ts";
 import { daemonSection } from "./sections/daemon.ts";
 import { measurementsSection } from "./sections/measurements.ts";
+import { opcuaSection } from "./sections/opcua.ts";
 import { protectionSection } from "./sections/protection.ts";
 import { rackSection } from "./sections/rack.ts";
 import { simulatorSection } from "./sections/simulator.ts";
@@ -24,6 +25,7 @@ export const configSections = [
   balancingSection,
   simulatorSection(),
   storeSection,
+  opcuaSection,
   daemonSection,
 ] as const;
 

@@ -1,9 +1,10 @@
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
 import { portSchema, strictObject } from "../json-schema.ts";
 import { defineSection } from "../section.ts";
 import type { SectionIssue } from "../section.ts";
 
-export type OpcuaSecurityMode = "None" | "Sign" | "SignAndEncrypt";
+/** What an unsecured (None) endpoint offers: none at all, browse/read/subscribe only, or the users' full rights. */
+export type OpcuaSecurityNone = "off" | "readOnly" | "full";
 export type OpcuaRole = "viewer" | "operator";
 
 export interface OpcuaUserConfig {
@@ -15,18 +16,18 @@ export interface OpcuaUserConfig {
 
 export interface OpcuaConfig {
   readonly enabled: boolean;
-  /** Interface to bind; unset: every interface. */
-  readonly host?: string;
+  /** Interface to bind: `0.0.0.0` every IPv4 interface. */
+  readonly host: string;
   readonly port: number;
-  /** Host name advertised in the endpoint URLs and the certificate; unset: the machine's name. */
-  readonly hostname?: string;
-  readonly securityModes: readonly OpcuaSecurityMode[];
-  /** On an unsecured (None) channel, operators may not call methods: "readOnly"; or the same rights: "full". */
-  readonly noneAccess: "readOnly" | "full";
+  /** Host name advertised in the endpoint URLs and the certificate; "": the machine's name. */
+  readonly hostname: string;
+  readonly securityNone: OpcuaSecurityNone;
+  /** Offer Basic256Sha256 Sign besides SignAndEncrypt (always offered). */
+  readonly securitySign: boolean;
   readonly anonymous: "readOnly" | "off";
   readonly users: readonly OpcuaUserConfig[];
-  /** Certificate store; unset: `<daemon.dataDir>/pki` (see `opcuaPkiDir`). */
-  readonly pkiDir?: string;
+  /** Certificate store; relative: from `daemon.dataDir` (see `opcuaPkiDir`). */
+  readonly pkiDir: string;
   /** Accept client certificates not yet trusted (commissioning only): they are trusted on first use. */
   readonly trustUnknownClients: boolean;
   readonly minSamplingInterval_ms: number;
@@ -34,9 +35,9 @@ export interface OpcuaConfig {
   readonly maxSessions: number;
 }
 
-/** Where the server keeps its certificate and the client certificates: `pkiDir`, else `<dataDir>/pki`. */
+/** Where the server keeps its certificate and the client certificates: `pkiDir`, from `dataDir` when relative. */
 export function opcuaPkiDir(opcua: Pick<OpcuaConfig, "pkiDir">, dataDir: string): string {
-  return opcua.pkiDir ?? join(dataDir, "pki");
+  return isAbsolute(opcua.pkiDir) ? opcua.pkiDir : join(dataDir, opcua.pkiDir);
 }
 
 export const SCRYPT_HASH_PATTERN = "^scrypt\\$[0-9]+\\$[0-9]+\\$[0-9]+\\$[A-Za-z0-9+/=]+\\$[A-Za-z0-9+/=]+$";
@@ -50,31 +51,25 @@ export const opcuaSection = defineSection<"opcua", OpcuaConfig>({
       host: {
         type: "string",
         minLength: 1,
-        defaultDescription: "every interface",
-        description: "Address to listen on (`127.0.0.1` to keep the server local).",
+        description: "Address to listen on: `0.0.0.0` every IPv4 interface, `127.0.0.1` to keep the server local.",
       },
       port: portSchema(
         "TCP port of the endpoint. The embedded default is a high port for the demo; a service installation uses 4840, the OPC UA default.",
       ),
       hostname: {
         type: "string",
-        minLength: 1,
-        defaultDescription: "the machine's host name",
-        description: "Host name in the endpoint URLs and in the server certificate (what SCADA connects to).",
-      },
-      securityModes: {
-        type: "array",
-        minItems: 1,
-        uniqueItems: true,
-        items: { type: "string", enum: ["None", "Sign", "SignAndEncrypt"] },
         description:
-          "Message security modes offered. Sign and SignAndEncrypt use Basic256Sha256; leave out None to refuse unsecured connections.",
+          "Host name in the endpoint URLs and in the server certificate (what SCADA connects to); empty: the machine's host name.",
       },
-      noneAccess: {
+      securityNone: {
         type: "string",
-        enum: ["readOnly", "full"],
+        enum: ["off", "readOnly", "full"],
         description:
-          "What a session on an unsecured (None) channel may do: `readOnly` browses, reads and subscribes but calls no method, whoever the user; `full` gives users their role's rights.",
+          "The unsecured endpoint (security mode None): `off` refuses it; `readOnly` browses, reads and subscribes but calls no method, whoever the user; `full` gives users their role's rights. Basic256Sha256 SignAndEncrypt is always offered.",
+      },
+      securitySign: {
+        type: "boolean",
+        description: "Also offer Basic256Sha256 Sign (signed, not encrypted).",
       },
       anonymous: {
         type: "string",
@@ -104,9 +99,8 @@ export const opcuaSection = defineSection<"opcua", OpcuaConfig>({
       pkiDir: {
         type: "string",
         minLength: 1,
-        defaultDescription: "<daemon.dataDir>/pki",
         description:
-          "Certificate store: the server's own certificate (created on first start) and the trusted and rejected client certificates (`bcu opcua list|trust|reject`).",
+          "Certificate store: the server's own certificate (created on first start) and the trusted and rejected client certificates (`bcu opcua list|trust|reject`). A relative path is from daemon.dataDir.",
       },
       trustUnknownClients: {
         type: "boolean",
@@ -133,15 +127,17 @@ export const opcuaSection = defineSection<"opcua", OpcuaConfig>({
         description: "Sessions at once, at most.",
       },
     },
-    ["host", "hostname", "pkiDir"],
   ),
   defaults: {
     enabled: true,
+    host: "0.0.0.0",
     port: 4841,
-    securityModes: ["None", "Sign", "SignAndEncrypt"],
-    noneAccess: "readOnly",
+    hostname: "",
+    securityNone: "readOnly",
+    securitySign: true,
     anonymous: "readOnly",
     users: [],
+    pkiDir: "pki",
     trustUnknownClients: false,
     minSamplingInterval_ms: 100,
     maxMonitoredItems: 10000,

@@ -3,7 +3,7 @@ import { MessageSecurityMode, OPCUAServer, SecurityPolicy, nodesets } from "node
 import type { BcuCommand, CommandResult } from "../../bcu/commands.ts";
 import type { Snapshot } from "../../bcu/snapshot.ts";
 import type { RackConfig } from "../../config/sections/rack.ts";
-import { opcuaPkiDir, type OpcuaConfig, type OpcuaSecurityMode } from "../../config/sections/opcua.ts";
+import { opcuaPkiDir, type OpcuaConfig } from "../../config/sections/opcua.ts";
 import type { Logger } from "../../daemon/log.ts";
 import type { Nameplate } from "../../points/point.ts";
 import { OpcuaAccess } from "./access.ts";
@@ -47,11 +47,14 @@ export class OpcuaStartError extends Error {
   }
 }
 
-const MODES: Readonly<Record<OpcuaSecurityMode, MessageSecurityMode>> = {
-  None: MessageSecurityMode.None,
-  Sign: MessageSecurityMode.Sign,
-  SignAndEncrypt: MessageSecurityMode.SignAndEncrypt,
-};
+/** Security modes offered: SignAndEncrypt always, Sign and None as configured. */
+export function offeredSecurityModes(opcua: Pick<OpcuaConfig, "securityNone" | "securitySign">): MessageSecurityMode[] {
+  return [
+    ...(opcua.securityNone !== "off" ? [MessageSecurityMode.None] : []),
+    ...(opcua.securitySign ? [MessageSecurityMode.Sign] : []),
+    MessageSecurityMode.SignAndEncrypt,
+  ];
+}
 
 function packageVersion(): string {
   const manifest = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as {
@@ -76,20 +79,20 @@ export function nameplateOf(rack: RackConfig): Nameplate {
 export async function startOpcuaServer(options: StartOpcuaOptions): Promise<RunningOpcuaServer> {
   const { config, source, log } = options;
   const opcua = config.opcua;
-  const access = new OpcuaAccess(opcua.users, opcua.noneAccess);
+  const access = new OpcuaAccess(opcua.users, opcua.securityNone === "full" ? "full" : "readOnly");
   const pkiDir = opcuaPkiDir(opcua, options.dataDir);
   const certificateManager = createServerCertificateManager(pkiDir, opcua.trustUnknownClients);
-  const securityModes = opcua.securityModes.map((m) => MODES[m]);
+  const securityModes = offeredSecurityModes(opcua);
   const securityPolicies = [
-    ...(opcua.securityModes.includes("None") ? [SecurityPolicy.None] : []),
-    ...(opcua.securityModes.some((m) => m !== "None") ? [SecurityPolicy.Basic256Sha256] : []),
+    ...(opcua.securityNone !== "off" ? [SecurityPolicy.None] : []),
+    SecurityPolicy.Basic256Sha256,
   ];
   const version = packageVersion();
 
   const server = new OPCUAServer({
     port: opcua.port,
-    ...(opcua.host !== undefined ? { host: opcua.host } : {}),
-    ...(opcua.hostname !== undefined ? { hostname: opcua.hostname } : {}),
+    host: opcua.host,
+    ...(opcua.hostname !== "" ? { hostname: opcua.hostname } : {}),
     nodeset_filename: [nodesets.standard],
     serverCertificateManager: certificateManager,
     securityModes,
@@ -152,7 +155,8 @@ export async function startOpcuaServer(options: StartOpcuaOptions): Promise<Runn
     const endpointUrl = server.getEndpointUrl();
     log.info("OPC UA server listening", {
       endpointUrl,
-      securityModes: opcua.securityModes,
+      securityNone: opcua.securityNone,
+      securitySign: opcua.securitySign,
       anonymous: opcua.anonymous,
       users: opcua.users.length,
       pkiDir,
