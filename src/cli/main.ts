@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
 import { ConfigError } from "../config/errors.ts";
 import { registerConfigCommands } from "./commands/config.ts";
+import { registerOpcuaCommands } from "./commands/opcua.ts";
 import { registerReplayCommand } from "./commands/replay.ts";
 import { registerRunCommand } from "./commands/run.ts";
 import { registerSimCommand } from "./commands/sim.ts";
@@ -41,6 +42,7 @@ export function buildProgram(context: CliContext): Command {
   registerReplayCommand(program, context);
   registerSimCommand(program, context);
   registerConfigCommands(program, context);
+  registerOpcuaCommands(program, context);
   return program;
 }
 
