@@ -3,11 +3,13 @@ import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
 import { ConfigError } from "../config/errors.ts";
 import { registerConfigCommands } from "./commands/config.ts";
+import { registerEventsCommands } from "./commands/events.ts";
 import { registerOpcuaCommands } from "./commands/opcua.ts";
 import { registerReplayCommand } from "./commands/replay.ts";
 import { registerRunCommand } from "./commands/run.ts";
 import { registerSimCommand } from "./commands/sim.ts";
 import { registerStatusCommand } from "./commands/status.ts";
+import { registerTrendCommands } from "./commands/trend.ts";
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, processIo } from "./output.ts";
 import type { CliContext, CliIo } from "./output.ts";
 
@@ -43,6 +45,8 @@ export function buildProgram(context: CliContext): Command {
   registerSimCommand(program, context);
   registerConfigCommands(program, context);
   registerOpcuaCommands(program, context);
+  registerEventsCommands(program, context);
+  registerTrendCommands(program, context);
   return program;
 }
 

@@ -124,7 +124,8 @@ export function queryPackTrend(
   const firstFine = (db.prepare("SELECT min(time_ms) AS t FROM pack_trend").get() as { t: number | null }).t;
   const fineFrom = resolution === "minute" ? Infinity : resolution === "fine" ? sinceMs : (firstFine ?? Infinity);
   const out: TrendSample[] = [];
-  const minuteUntil = Math.min(untilMs, fineFrom - 1);
+  // Only minutes that ended before the first full-rate sample: the minute it falls in is shown from the samples.
+  const minuteUntil = Math.min(untilMs, fineFrom - MINUTE_MS);
   if (minuteUntil >= sinceMs) {
     const rows = db
       .prepare(
