@@ -29,6 +29,15 @@ export const measurementPoints: readonly PointDefinition[] = [
     read: (s) => s.sequence % 65536,
   },
   {
+    id: "bcu.heartbeatSeconds",
+    type: "integer",
+    unit: "",
+    min: 0,
+    max: 65535,
+    description: "Seconds of BCU time (wraps at 65536): changes once per second, as SunSpec 802 Hb expects.",
+    read: (s) => Math.floor(s.timeMs / 1000) % 65536,
+  },
+  {
     id: "bcu.state",
     type: "enum",
     unit: "",

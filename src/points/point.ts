@@ -1,6 +1,25 @@
+import type { BcuCommandKind } from "../bcu/commands.ts";
 import type { Snapshot } from "../bcu/snapshot.ts";
 
-export type PointType = "float" | "integer" | "boolean" | "enum";
+export type PointType = "float" | "integer" | "boolean" | "enum" | "bitfield";
+
+/**
+ * What the rack is rated for, from the configuration (not measured): the nameplate points read it. Consumers
+ * that have no configuration at hand pass nothing, and those points read null.
+ */
+export interface Nameplate {
+  readonly capacity_Ah: number;
+  readonly energy_kWh: number;
+}
+
+/**
+ * What a write to a writable point does. `command` turns the written value (already checked against the
+ * point's range) into the BCU command to queue, or null when the value is only kept for read-back (a state the
+ * PCS reports) or means "no action" (0 written to a command coil).
+ */
+export interface PointWrite {
+  readonly command: (value: number) => BcuCommandKind | null;
+}
 
 /**
  * One published value. Every value that leaves the daemon is a point: the Modbus register maps, the OPC UA
@@ -20,5 +39,13 @@ export interface PointDefinition {
   readonly description: string;
   /** For enums: value → name. */
   readonly enumValues?: Readonly<Record<number, string>>;
-  readonly read: (snapshot: Snapshot) => number | boolean | null;
+  /** For bitfields: the name of bit i (bit 0 first); a bit past the list is always 0. */
+  readonly bits?: readonly string[];
+  /** Present on writable points (commands and values the PCS reports); absent = read-only. */
+  readonly write?: PointWrite;
+  readonly read: (snapshot: Snapshot, nameplate?: Nameplate) => number | boolean | null;
+}
+
+export function isWritable(point: PointDefinition): boolean {
+  return point.write !== undefined;
 }
