@@ -57,7 +57,8 @@ export const commandPoints: readonly PointDefinition[] = [
     description:
       "Counter the PCS writes and changes at least once per heartbeat timeout (modbus.pcsHeartbeat); reads back the last value written.",
     write: { command: () => "pcsHeartbeat" },
-    read: () => null,
+    alwaysKnown: true,
+    read: () => 0,
   },
   {
     id: "pcs.inverterState",

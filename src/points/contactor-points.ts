@@ -62,6 +62,18 @@ export const contactorPoints: readonly PointDefinition[] = [
     read: (s) => contactorBits(s.contactors?.feedback),
   },
   {
+    id: "contactors.stringStatus",
+    type: "bitfield",
+    unit: "",
+    min: 0,
+    max: 3,
+    bits: ["stringEnabled", "contactorClosed"],
+    description:
+      "SunSpec 803 StrSt: bit 0 the string is enabled (contactor sequence not in fault), bit 1 its contactors are closed.",
+    read: (s) =>
+      s.contactors ? (s.contactors.state !== "fault" ? 1 : 0) | (s.contactors.state === "closed" ? 2 : 0) : null,
+  },
+  {
     id: "contactors.failureReason",
     type: "enum",
     unit: "",

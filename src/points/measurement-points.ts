@@ -26,6 +26,7 @@ export const measurementPoints: readonly PointDefinition[] = [
     min: 0,
     max: 65535,
     description: "Counter the BCU increments every cycle (wraps at 65536); a PCS that sees it stop must stop.",
+    alwaysKnown: true,
     read: (s) => s.sequence % 65536,
   },
   {
@@ -35,6 +36,7 @@ export const measurementPoints: readonly PointDefinition[] = [
     min: 0,
     max: 65535,
     description: "Seconds of BCU time (wraps at 65536): changes once per second, as SunSpec 802 Hb expects.",
+    alwaysKnown: true,
     read: (s) => Math.floor(s.timeMs / 1000) % 65536,
   },
   {

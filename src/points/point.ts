@@ -41,6 +41,11 @@ export interface PointDefinition {
   readonly enumValues?: Readonly<Record<number, string>>;
   /** For bitfields: the name of bit i (bit 0 first); a bit past the list is always 0. */
   readonly bits?: readonly string[];
+  /**
+   * `read` never returns null (a wrapping counter): registers may use the type's whole range, the
+   * not-available marker included (0xFFFF is a heartbeat value like any other).
+   */
+  readonly alwaysKnown?: boolean;
   /** Present on writable points (commands and values the PCS reports); absent = read-only. */
   readonly write?: PointWrite;
   readonly read: (snapshot: Snapshot, nameplate?: Nameplate) => number | boolean | null;

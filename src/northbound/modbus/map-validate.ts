@@ -36,7 +36,7 @@ let compiled: ValidateFunction | undefined;
 function schemaValidator(): ValidateFunction {
   if (!compiled) {
     const schema = JSON.parse(readFileSync(REGISTER_MAP_SCHEMA_URL, "utf8")) as object;
-    compiled = new Ajv({ allErrors: true, verbose: true, strict: true }).compile(schema);
+    compiled = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true }).compile(schema);
   }
   return compiled;
 }
@@ -148,7 +148,7 @@ function checkConstant(entry: RegisterMapEntry, problem: (reason: string) => voi
   }
   if (typeof value !== "number") return problem(`type ${entry.type} needs a numeric value`);
   if (entry.type === "f32") return;
-  const { min, max } = rawRange(entry.type, entrySize(entry));
+  const { min, max } = rawRange(entry.type, entrySize(entry), true);
   const raw = toRaw(entry, value);
   if (!Number.isInteger(Math.round(raw * 1e9) / 1e9) || raw < min || raw > max) {
     problem(`value ${value} does not fit ${entry.type} at scale ${entry.scale ?? 1} (raw ${min}..${max})`);
@@ -170,7 +170,7 @@ function checkRange(entry: RegisterMapEntry, point: PointDefinition, problem: (r
     if (bits > 16 * size) problem(`${point.id} has ${bits} bits; ${size} register(s) hold ${16 * size}`);
     return;
   }
-  const { min, max } = rawRange(entry.type, size);
+  const { min, max } = rawRange(entry.type, size, point.alwaysKnown === true);
   const low = Math.round(toRaw(entry, point.min));
   const high = Math.round(toRaw(entry, point.max));
   const [rawLow, rawHigh] = low <= high ? [low, high] : [high, low];

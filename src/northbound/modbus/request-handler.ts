@@ -195,6 +195,7 @@ export class ModbusRequestHandler {
         words.slice(at - address, at - address + compiled.size),
         0,
         this.image.map.wordOrder,
+        point.alwaysKnown !== true,
       );
       if (typeof value !== "number" || !fitsPoint(point, value)) throw new ModbusException(EXCEPTION.illegalDataValue);
       writes.push({ point, entry, value });

@@ -14,8 +14,17 @@ export const NOT_AVAILABLE = {
   i32: -0x80000000,
 } as const;
 
-/** Raw values a type can carry besides its not-available marker. */
-export function rawRange(type: RegisterType, length = 1): { min: number; max: number } {
+/**
+ * Raw values a type can carry besides its not-available marker; `withMarker`: including the marker's value (for
+ * constants and points that are never unknown, such as wrapping counters).
+ */
+export function rawRange(type: RegisterType, length = 1, withMarker = false): { min: number; max: number } {
+  if (withMarker) {
+    if (type === "u16") return { min: 0, max: 0xffff };
+    if (type === "i16") return { min: -0x8000, max: 0x7fff };
+    if (type === "u32") return { min: 0, max: 0xffffffff };
+    if (type === "i32") return { min: -0x80000000, max: 0x7fffffff };
+  }
   switch (type) {
     case "bool":
       return { min: 0, max: 1 };
@@ -99,7 +108,7 @@ export function encodeEntry(
     else putU32(words, at, NOT_AVAILABLE[type] >>> 0, order);
     return;
   }
-  const { min, max } = rawRange(type);
+  const { min, max } = rawRange(type, 1, true);
   const raw = Math.min(max, Math.max(min, Math.round(toRaw(entry, numeric))));
   if (type === "u16" || type === "i16") words[at] = raw & 0xffff;
   else putU32(words, at, raw >>> 0, order);
@@ -114,6 +123,7 @@ export function decodeEntry(
   words: ArrayLike<number>,
   at = 0,
   defaultOrder: WordOrder = "big",
+  withMarker = true,
 ): number | string | null {
   const order = entry.wordOrder ?? defaultOrder;
   const size = entrySize(entry);
@@ -126,18 +136,18 @@ export function decodeEntry(
     case "bool":
       return words[at] ? 1 : 0;
     case "u16":
-      return words[at] === NOT_AVAILABLE.u16 ? null : fromRaw(entry, words[at]);
+      return withMarker && words[at] === NOT_AVAILABLE.u16 ? null : fromRaw(entry, words[at]);
     case "i16": {
       const raw = (words[at] << 16) >> 16;
-      return raw === NOT_AVAILABLE.i16 ? null : fromRaw(entry, raw);
+      return withMarker && raw === NOT_AVAILABLE.i16 ? null : fromRaw(entry, raw);
     }
     case "u32": {
       const raw = getU32(words, at, order);
-      return raw === NOT_AVAILABLE.u32 ? null : fromRaw(entry, raw);
+      return withMarker && raw === NOT_AVAILABLE.u32 ? null : fromRaw(entry, raw);
     }
     case "i32": {
       const raw = getU32(words, at, order) | 0;
-      return raw === NOT_AVAILABLE.i32 ? null : fromRaw(entry, raw);
+      return withMarker && raw === NOT_AVAILABLE.i32 ? null : fromRaw(entry, raw);
     }
     case "f32": {
       f32Bits[0] = getU32(words, at, order);
