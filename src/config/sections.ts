@@ -5,6 +5,7 @@ import { contactorsSection } from "./sections/contactors.ts";
 import { cycleSection } from "./sections/cycle.ts";
 import { daemonSection } from "./sections/daemon.ts";
 import { measurementsSection } from "./sections/measurements.ts";
+import { modbusSection } from "./sections/modbus.ts";
 import { opcuaSection } from "./sections/opcua.ts";
 import { protectionSection } from "./sections/protection.ts";
 import { rackSection } from "./sections/rack.ts";
@@ -25,6 +26,7 @@ export const configSections = [
   balancingSection,
   simulatorSection(),
   storeSection,
+  modbusSection,
   opcuaSection,
   daemonSection,
 ] as const;
