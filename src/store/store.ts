@@ -164,15 +164,19 @@ export class BcuStore {
     if (t >= this.nextPackMs) {
       this.nextPackMs = nextTick(t, this.config.packTrendInterval_s);
       this.guard("writing the pack trend", t, () =>
-        this.parts?.pack.write(
-          t,
-          this.packPoints.map((p) => toNumber(p.read(snapshot))),
+        this.trendWrite(() =>
+          this.parts?.pack.write(
+            t,
+            this.packPoints.map((p) => toNumber(p.read(snapshot))),
+          ),
         ),
       );
     }
     if (t >= this.nextCellMs) {
       this.nextCellMs = nextTick(t, this.config.cellTrendInterval_s);
-      this.guard("writing the cell trend", t, () => this.cellWriter(snapshot)?.write(t, snapshot.measurements));
+      this.guard("writing the cell trend", t, () =>
+        this.trendWrite(() => this.cellWriter(snapshot)?.write(t, snapshot.measurements)),
+      );
     }
     if (t >= this.nextStateMs) this.writeState(t, false);
     if (t >= this.nextMaintenanceMs) {
@@ -262,6 +266,22 @@ export class BcuStore {
       db.prepare("DELETE FROM pack_trend_minute WHERE time_ms < ?").run(nowMs - r.packTrendMinute_days * day);
       db.prepare("DELETE FROM cell_trend WHERE time_ms < ?").run(nowMs - r.cellTrend_days * day);
     })();
+  }
+
+  /**
+   * Trend rows commit without waiting for the disk (synchronous = NORMAL: in WAL mode a power cut may lose the
+   * last seconds of trend, never corrupt the file); events and state keep FULL, and their fsync carries the
+   * trend rows before them along. A fsync per second on the cycle's thread would stall it on a slow disk.
+   */
+  private trendWrite(write: () => void): void {
+    const db = this.db;
+    if (!db) return;
+    db.pragma("synchronous = NORMAL");
+    try {
+      write();
+    } finally {
+      db.pragma("synchronous = FULL");
+    }
   }
 
   private writeState(t: number, force: boolean): boolean {
@@ -411,8 +431,9 @@ export function startStore(options: StoreOptions): BcuStore {
   return store;
 }
 
+/** The pack trend's points: those named, or every analog (float) point; states and alarms are in the event log. */
 function selectPoints(ids: readonly string[], catalog: readonly PointDefinition[]): readonly PointDefinition[] {
-  if (ids.length === 0) return catalog;
+  if (ids.length === 0) return catalog.filter((p) => p.type === "float");
   const byId = new Map(catalog.map((p) => [p.id, p]));
   const unknown = ids.filter((id) => !byId.has(id));
   if (unknown.length > 0) {

@@ -20,7 +20,7 @@ export interface StoreConfig {
   readonly stateWriteInterval_s: number;
   readonly stateMaxAge_s: number;
   readonly packTrendInterval_s: number;
-  /** Catalog point ids recorded in the pack trend; empty = every point of the catalog. */
+  /** Catalog point ids recorded in the pack trend; empty = every analog (float) point of the catalog. */
   readonly packTrendPoints: readonly string[];
   readonly cellTrendInterval_s: number;
   readonly retention: StoreRetentionConfig;
@@ -69,7 +69,8 @@ export const storeSection = defineSection<"store", StoreConfig>({
       packTrendPoints: {
         type: "array",
         items: { type: "string", minLength: 1 },
-        description: "Point ids recorded in the pack trend (`bcu map points`); empty: every point of the catalog.",
+        description:
+          "Point ids recorded in the pack trend (`bcu map points`); empty: every analog (float) point of the catalog (states and alarm levels are in the event log).",
       },
       cellTrendInterval_s: seconds(
         "Sampling interval of the cell trend (every cell voltage and temperature, one row per sample).",
