@@ -15,6 +15,7 @@ import type { EstimationOutput } from "./types.ts";
 /** Gain of the offset filter while the contactors are open (the current is then zero by construction). */
 const OPEN_CONTACTOR_OFFSET_GAIN = 0.002;
 const ENERGY_REFRESH_MS = 1000;
+const REST_OFFSET_GAIN = 1 / 6000;
 
 /**
  * One estimation cycle on the cycle's measurements. SOC per cell by ampere-hour integration over measurement
@@ -60,6 +61,7 @@ export function stepEstimation(
       state.ocv_mV[i] = m.cellVoltage_mV[i] + current_A * state.r0_mOhm[i] + state.v1_mV[i] + state.v2_mV[i];
     }
     const rest_ms = updateRest(state.rest, current_A, m.currentTimeMs, config.restCurrent_A);
+    if (rest_ms >= config.restTime_ms && m.current_A !== null) learnRestOffset(state, m.current_A, config);
     if (rest_ms === 0) state.restCalibrated = false;
     else if (rest_ms >= config.restTime_ms && !state.restCalibrated) restCalibration(state, config, nowMs, events);
     endCalibration(state, m, current_A, config, nowMs, events);
@@ -71,6 +73,17 @@ export function stepEstimation(
     });
   }
   return buildOutput(state, m, config, usable, current_A, nowMs, events);
+}
+
+/**
+ * Zero-current calibration: after `restTime_ms` below the rest current the PCS is idle and the true current is
+ * zero (the contactors' and the PCS's standby draw are far below the sensor's resolution), so what the sensor
+ * still reads is its offset. Filtered with a 10-minute time constant (100 ms cycles), so noise averages out.
+ */
+function learnRestOffset(state: EstimationState, measured_A: number, config: EstimationConfig): void {
+  const learned = state.currentOffset_A + REST_OFFSET_GAIN * (measured_A - state.currentOffset_A);
+  state.currentOffset_A = Math.max(-config.currentOffsetLimit_A, Math.min(config.currentOffsetLimit_A, learned));
+  state.currentOffsetSigma_A = Math.max(0.02, state.currentOffsetSigma_A * (1 - REST_OFFSET_GAIN));
 }
 
 /** Cell temperatures (the nearest sensor of its module, else the rack mean) and the resistances at them. */

@@ -149,6 +149,8 @@ function refreshOcvPosition(state: EstimationState, config: EstimationConfig): v
     const capacity = state.capacity.capacity_Ah[i];
     state.socAtOcv[i] = soc;
     state.chargeSlopes.long_mV[i] = ocvSecant(soc, chargeLong / capacity, "charge");
+    state.chargeSlopes.longHalf_mV[i] = ocvSecant(soc, chargeLong / 2 / capacity, "charge");
+    state.dischargeSlopes.longHalf_mV[i] = ocvSecant(soc, dischargeLong / 2 / capacity, "discharge");
     state.chargeSlopes.short_mV[i] = ocvSecant(soc, chargeShort / capacity, "charge");
     state.dischargeSlopes.long_mV[i] = ocvSecant(soc, dischargeLong / capacity, "discharge");
     state.dischargeSlopes.short_mV[i] = ocvSecant(soc, dischargeShort / capacity, "discharge");

@@ -105,6 +105,7 @@ export function ecmLimits(
     sumBase[k] = 0;
     sumR[k] = 0;
   }
+  const halfRated = h > 0 ? horizons[0].ratedCurrent_A / 2 : 0;
   const n = cells.ocv_mV.length;
   for (let i = 0; i < n; i++) {
     const ocv = cells.ocv_mV[i];
@@ -116,13 +117,16 @@ export function ecmLimits(
     const r1 = cells.r1_mOhm[i];
     const r2 = cells.r2_mOhm[i];
     let longSlope: number;
+    let longHalfSlope: number;
     let shortSlope: number;
     if (slopes !== null) {
       longSlope = slopes.long_mV[i];
+      longHalfSlope = slopes.longHalf_mV[i];
       shortSlope = slopes.short_mV[i];
     } else {
       const ocvHere = lfpMeanOcv_mV(soc);
       longSlope = secant(soc, ocvHere, Math.max(0.002, longSpan_Ah * invCapacity), sign);
+      longHalfSlope = secant(soc, ocvHere, Math.max(0.002, 0.5 * longSpan_Ah * invCapacity), sign);
       shortSlope = h > 1 ? secant(soc, ocvHere, Math.max(0.002, shortSpan_Ah * invCapacity), sign) : 0;
     }
     for (let k = 0; k < h; k++) {
@@ -130,7 +134,14 @@ export function ecmLimits(
       const slope = k === 0 ? longSlope : shortSlope;
       const rh = r0 + r1 * rcFactor[2 * k] + r2 * rcFactor[2 * k + 1] + slope * hours[k] * invCapacity;
       const headroom = sign * (base - voltageLimit_mV);
-      const current = headroom > 0 ? headroom / rh : 0;
+      let current = headroom > 0 ? headroom / rh : 0;
+      if (k === 0 && current < halfRated) {
+        // The secant over the rated span is safe but, near an end, far too steep for a smaller current. Over half
+        // the span it is exact for currents up to half the rating: any limit it gives up to that is safe too.
+        const rhHalf = rh + (longHalfSlope - longSlope) * hours[0] * invCapacity;
+        const half = headroom > 0 ? headroom / rhHalf : 0;
+        current = Math.max(current, Math.min(half, halfRated));
+      }
       if (current < best[k]) {
         best[k] = current;
         bestCell[k] = i;
@@ -160,6 +171,8 @@ export function ecmLimits(
  */
 export interface OcvSlopes {
   readonly long_mV: Float64Array;
+  /** Over half the first horizon's span: a second, less conservative bound where the secant bends (the ends). */
+  readonly longHalf_mV: Float64Array;
   readonly short_mV: Float64Array;
 }
 

@@ -132,8 +132,16 @@ export function createEstimationState(
     resistanceFactor: new Float64Array(cells).fill(1),
     ocv_mV: new Float64Array(cells),
     socAtOcv: new Float64Array(cells),
-    chargeSlopes: { long_mV: new Float64Array(cells), short_mV: new Float64Array(cells) },
-    dischargeSlopes: { long_mV: new Float64Array(cells), short_mV: new Float64Array(cells) },
+    chargeSlopes: {
+      long_mV: new Float64Array(cells),
+      longHalf_mV: new Float64Array(cells),
+      short_mV: new Float64Array(cells),
+    },
+    dischargeSlopes: {
+      long_mV: new Float64Array(cells),
+      longHalf_mV: new Float64Array(cells),
+      short_mV: new Float64Array(cells),
+    },
     ocvRefreshPhase: -1,
     r0_mOhm: new Float64Array(cells),
     r1_mOhm: new Float64Array(cells),

@@ -237,3 +237,29 @@ describe("stepEstimation: SOH", () => {
     assert.equal(out.capacitySoh_pct, 100);
   });
 });
+
+describe("stepEstimation: current sensor offset", () => {
+  it("learns the offset the sensor reads at a long rest, and stops counting it", () => {
+    const state = start(uniform(PLATEAU_mV));
+    // 0.5 A read while the true current is zero, for three hours.
+    for (let t = 0; t <= 3 * 3_600_000; t += 100) {
+      stepEstimation(
+        state,
+        measurements({ timeMs: t, cellVoltage_mV: uniform(PLATEAU_mV), current_A: 0.5 }),
+        config,
+        t,
+      );
+    }
+    assert.ok(Math.abs(state.currentOffset_A - 0.5) < 0.01, `learned ${state.currentOffset_A}`);
+    const before = state.soc[0];
+    for (let t = 3 * 3_600_000 + 100; t <= 4 * 3_600_000; t += 100) {
+      stepEstimation(
+        state,
+        measurements({ timeMs: t, cellVoltage_mV: uniform(PLATEAU_mV), current_A: 0.5 }),
+        config,
+        t,
+      );
+    }
+    assert.ok(Math.abs(state.soc[0] - before) < 1e-4, `drifted ${before - state.soc[0]}`);
+  });
+});

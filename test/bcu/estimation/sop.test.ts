@@ -49,3 +49,13 @@ describe("ecmLimit", () => {
     assert.equal(ecmLimit(cells([3610], [0.999]), "charge", 10, 15, 300, 3600, 560).current_A, 0);
   });
 });
+
+describe("ecmLimit near the empty end", () => {
+  it("lets a small current run on where the rated current could not last the horizon", () => {
+    // 8 % SOC: 0.5 C for 900 s would empty the cell, 0.2 C would not.
+    const c = cells([3190], [0.08]);
+    const limit = ecmLimit(c, "discharge", 900, 15, 300, 2820, 140).current_A;
+    assert.ok(limit >= 56, `got ${limit}`);
+    assert.ok(limit <= 70, `got ${limit}`);
+  });
+});
