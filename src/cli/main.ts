@@ -4,6 +4,8 @@ import { Command, CommanderError } from "commander";
 import { ConfigError } from "../config/errors.ts";
 import { registerConfigCommands } from "./commands/config.ts";
 import { registerEventsCommands } from "./commands/events.ts";
+import { registerMapCommands } from "./commands/map.ts";
+import { registerModbusCommands } from "./commands/modbus.ts";
 import { registerOpcuaCommands } from "./commands/opcua.ts";
 import { registerReplayCommand } from "./commands/replay.ts";
 import { registerRunCommand } from "./commands/run.ts";
@@ -47,6 +49,8 @@ export function buildProgram(context: CliContext): Command {
   registerOpcuaCommands(program, context);
   registerEventsCommands(program, context);
   registerTrendCommands(program, context);
+  registerMapCommands(program, context);
+  registerModbusCommands(program, context);
   return program;
 }
 
