@@ -221,6 +221,18 @@ export class BcuStore {
    * file path or rack needs a restart and is refused with a StoreError (the running configuration stays).
    */
   reconfigure(config: StoreOwnConfig): void {
+    const points = this.checkReconfigure(config);
+    this.config = config.store;
+    this.packPoints = points;
+    if (this.db) this.parts = this.buildParts(this.db);
+    this.nextPackMs = this.nextCellMs = this.nextStateMs = this.nextMaintenanceMs = -Infinity;
+  }
+
+  /**
+   * The reload's prepare step: throws the StoreError `reconfigure` would, changes nothing. Returns the pack trend
+   * points the configuration selects.
+   */
+  checkReconfigure(config: StoreOwnConfig): readonly PointDefinition[] {
     if (storeFilePath(config) !== this.path) {
       throw new StoreError(
         `store.path changed to ${storeFilePath(config)}: restart the daemon to use another database`,
@@ -229,11 +241,7 @@ export class BcuStore {
     if (rackFingerprint(config.rack) !== this.fingerprint) {
       throw new StoreError("the rack configuration changed: restart the daemon (the persisted state is per rack)");
     }
-    const points = selectPoints(config.store.packTrendPoints, this.options.points ?? pointCatalog);
-    this.config = config.store;
-    this.packPoints = points;
-    if (this.db) this.parts = this.buildParts(this.db);
-    this.nextPackMs = this.nextCellMs = this.nextStateMs = this.nextMaintenanceMs = -Infinity;
+    return selectPoints(config.store.packTrendPoints, this.options.points ?? pointCatalog);
   }
 
   /** Final state, a `stopped` event, WAL folded into the file, closed. Never throws. */

@@ -153,3 +153,25 @@ test("close writes the final state even when unchanged, logs the stop and folds 
   assert.equal(queryEvents(reopened.database!).at(-2)?.message, "bcu stopped");
   reopened.close();
 });
+
+test("reload: intervals and trend points are taken; another file or rack is refused and the running setup stays", (t) => {
+  const config = storeConfig(tempDir(t));
+  const store = startStore({ config, log: silentLogger, nowMs: () => EPOCH_MS });
+  assert.throws(() => store.checkReconfigure({ ...config, store: { ...config.store, path: "/elsewhere.sqlite" } }), {
+    name: "StoreError",
+    message: /store\.path changed to \/elsewhere\.sqlite: restart the daemon/,
+  });
+  const otherRack = { ...config, rack: { ...config.rack, bmuCount: 14 } };
+  assert.throws(() => store.reconfigure(otherRack), /the rack configuration changed: restart the daemon/);
+  assert.throws(
+    () =>
+      store.checkReconfigure({ ...config, store: { ...config.store, packTrendPoints: ["pack.voltage", "pack.nope"] } }),
+    /store\.packTrendPoints names unknown points: pack\.nope/,
+  );
+  store.reconfigure({ ...config, store: { ...config.store, packTrendPoints: ["pack.voltage"] } });
+  const layouts = store.database!.prepare("SELECT items FROM trend_layout WHERE kind = 'pack'").all() as {
+    items: string;
+  }[];
+  assert.deepEqual(layouts.at(-1), { items: '["pack.voltage"]' });
+  store.close(EPOCH_MS);
+});
