@@ -93,7 +93,8 @@ export function validateRegisterMap(document: unknown): MapIssue[] {
     checkEntry(entry, constants, problem);
   });
   issues.push(...overlaps(map.entries));
-  return issues;
+  // In entry order (a stable sort keeps each entry's reasons in the order they were found).
+  return issues.sort((a, b) => (a.index ?? -1) - (b.index ?? -1));
 }
 
 function checkEntry(
