@@ -33,7 +33,17 @@ import {
   IVT_RESULT_NAMES,
   IVT_SLOW_RESULT_PERIOD_MS,
 } from "../src/can/codecs/ivt.ts";
-import { BMU_NODE_MAX, BMU_NODE_MIN } from "../src/can/codecs/messages.ts";
+import { BMU_NODE_MAX, BMU_NODE_MIN, IMD_COMMAND, IMD_ERROR_RESPONSE } from "../src/can/codecs/messages.ts";
+import {
+  IMD_INFO_BITS,
+  IMD_INFO_DLC,
+  IMD_INFO_ID,
+  IMD_INFO_PERIOD_MS,
+  IMD_REQUEST_DLC,
+  IMD_REQUEST_ID,
+  IMD_RESPONSE_DLC,
+  IMD_RESPONSE_ID,
+} from "../src/can/codecs/imd.ts";
 
 export interface DbcSignal {
   name: string;
@@ -318,9 +328,138 @@ function ivtMessages(): DbcMessage[] {
   });
 }
 
+const u16 = (name: string, startBit: number, comment: string, unit?: string): DbcSignal => ({
+  name,
+  startBit,
+  length: 16,
+  min: 0,
+  max: 65535,
+  unit,
+  comment,
+});
+
+/** Multiplexed by the command byte: one group of signals per command, named after what the words mean. */
+function imdMessages(): DbcMessage[] {
+  const c = IMD_COMMAND;
+  const commandValues: [number, string][] = Object.entries(c).map(([name, code]) => [code, name]);
+  const requestMux: DbcSignal = {
+    name: "Command",
+    mux: "M",
+    startBit: 0,
+    length: 8,
+    min: 0,
+    max: 255,
+    comment: "iso165C command",
+    values: commandValues,
+  };
+  const responseMux: DbcSignal = {
+    ...requestMux,
+    comment: "The command answered, or 0xFF for an error",
+    values: [...commandValues, [IMD_ERROR_RESPONSE, "error"]],
+  };
+  const muxed = (signal: DbcSignal, group: number): DbcSignal => ({ ...signal, mux: group });
+  const info: DbcSignal[] = [
+    u16("InsulationResistance", 0, "R_iso, a value only when bits 18, 32 and 40 are 0", "kOhm"),
+  ];
+  const infoComments: Record<keyof typeof IMD_INFO_BITS, [string, string]> = {
+    insulationFault: ["InsulationFault", "R_iso below the error threshold"],
+    groundFault: ["GroundFault", "Ground (chassis) fault"],
+    systemFailure: ["SystemFailure", "Device failure: R_iso is no value"],
+    calibrationRunning: ["CalibrationRunning", "Calibration running"],
+    selfTestRunning: ["SelfTestRunning", "Self-test running"],
+    insulationWarning: ["InsulationWarning", "R_iso below the warning threshold"],
+    measurementDeactivated: ["MeasurementDeactivated", "0 = measuring; 1: R_iso is no value"],
+    imcConnectionError: ["ImcConnectionError", "IMC connection error"],
+    imcAliveError: ["ImcAliveError", "IMC alive error"],
+    commandError: ["CommandError", "Command error"],
+    resistanceOutdated: ["ResistanceOutdated", "R_iso outdated: no value"],
+    overallSelfTestNotRun: ["OverallSelfTestNotRun", "Overall self-test not yet run (0 = run)"],
+    parameterSelfTestNotRun: ["ParameterSelfTestNotRun", "Parameter self-test not yet run"],
+  };
+  for (const [field, n] of Object.entries(IMD_INFO_BITS) as [keyof typeof IMD_INFO_BITS, number][]) {
+    const [name, comment] = infoComments[field];
+    info.push(flag(name, n, comment));
+  }
+  return [
+    {
+      id: IMD_REQUEST_ID,
+      name: "IMD_Request",
+      dlc: IMD_REQUEST_DLC,
+      sender: "BCU",
+      receiver: "IMD",
+      periodMs: 0,
+      comment: "Bender iso165C request (on demand); bytes 5-7 zero",
+      signals: [
+        requestMux,
+        muxed(u16("LockMode", 8, "0 unlock, 1 lock"), c.lock),
+        muxed(u16("LockPassword", 24, "Password"), c.lock),
+        muxed(u16("MeasurementMode", 8, "1 on, 0 off"), c.measurement),
+        muxed(u16("ErrorThreshold", 8, "30..1000 kOhm", "kOhm"), c.errorThreshold),
+        muxed(u16("WarningThreshold", 8, "40..2000 kOhm", "kOhm"), c.warningThreshold),
+        muxed(u16("SelfTestScope", 8, "1 overall"), c.selfTest),
+        muxed(u16("SetRelay", 8, "0 HV-, 1 HV+"), c.setCouplingRelay),
+        muxed(u16("SetRelayState", 24, "0 open, 1 closed"), c.setCouplingRelay),
+        muxed(u16("GetRelay", 8, "0 HV-, 1 HV+"), c.getCouplingRelay),
+      ],
+    },
+    {
+      id: IMD_RESPONSE_ID,
+      name: "IMD_Response",
+      dlc: IMD_RESPONSE_DLC,
+      sender: "IMD",
+      receiver: "BCU",
+      periodMs: 0,
+      comment: "Bender iso165C response, one per request; other commands than 0x35 and 0xDD echo DW1 and DW2",
+      signals: [
+        responseMux,
+        muxed(u16("ErrorCode", 8, "Why the command was refused"), IMD_ERROR_RESPONSE),
+        muxed({ ...u8("RefusedCommand", 24, "The refused command") }, IMD_ERROR_RESPONSE),
+        muxed(u16("LockModeEcho", 8, "0 unlock, 1 lock"), c.lock),
+        muxed(u16("LockPasswordEcho", 24, "Password"), c.lock),
+        muxed(u16("MeasurementModeEcho", 8, "1 on, 0 off"), c.measurement),
+        muxed(u16("MeasurementEchoDw2", 24, "DW2 echoed"), c.measurement),
+        muxed(u16("ErrorThresholdEcho", 8, "kOhm", "kOhm"), c.errorThreshold),
+        muxed(u16("ErrorThresholdEchoDw2", 24, "DW2 echoed"), c.errorThreshold),
+        muxed(u16("WarningThresholdEcho", 8, "kOhm", "kOhm"), c.warningThreshold),
+        muxed(u16("WarningThresholdEchoDw2", 24, "DW2 echoed"), c.warningThreshold),
+        muxed(u16("SelfTestScopeEcho", 8, "1 overall"), c.selfTest),
+        muxed(u16("SelfTestEchoDw2", 24, "DW2 echoed"), c.selfTest),
+        muxed(u16("Resistance", 8, "R_iso", "kOhm"), c.getResistance),
+        muxed(
+          {
+            ...u8("FaultLocation", 24, "0 unknown, 1 towards HV-, 2 towards HV+"),
+            max: 2,
+            values: [
+              [0, "unknown"],
+              [1, "HV-"],
+              [2, "HV+"],
+            ],
+          },
+          c.getResistance,
+        ),
+        muxed(u8("MeasurementCounter", 32, "Measurement counter"), c.getResistance),
+        muxed(u16("SetRelayEcho", 8, "0 HV-, 1 HV+"), c.setCouplingRelay),
+        muxed(u16("SetRelayStateEcho", 24, "0 open, 1 closed"), c.setCouplingRelay),
+        muxed(u16("Relay", 8, "0 HV-, 1 HV+"), c.getCouplingRelay),
+        muxed(u16("RelayState", 24, "0 open, 1 closed"), c.getCouplingRelay),
+      ],
+    },
+    {
+      id: IMD_INFO_ID,
+      name: "IMD_Info",
+      dlc: IMD_INFO_DLC,
+      sender: "IMD",
+      receiver: "BCU",
+      periodMs: IMD_INFO_PERIOD_MS,
+      comment: "Bender iso165C cyclic info",
+      signals: info,
+    },
+  ];
+}
+
 /** Every message of the rack, by id. */
 export function rackDbcMessages(): DbcMessage[] {
-  const messages: DbcMessage[] = [...contactorMessages()];
+  const messages: DbcMessage[] = [...contactorMessages(), ...imdMessages()];
   for (let node = BMU_NODE_MIN; node <= BMU_NODE_MAX; node++) messages.push(...bmuMessages(node));
   messages.push(...ivtMessages());
   return messages.sort((a, b) => a.id - b.id);

@@ -38,7 +38,7 @@ export function generateDbc(): string {
     "",
     "BS_:",
     "",
-    `BU_: BCU ${bmus.join(" ")} IVT HVU`,
+    `BU_: BCU ${bmus.join(" ")} IVT HVU IMD`,
     "",
   ];
   for (const m of messages) {
@@ -46,7 +46,9 @@ export function generateDbc(): string {
     for (const s of m.signals) out.push(signalLine(s, m.receiver));
     out.push("");
   }
-  out.push('CM_ "Software BCU of a C&I battery rack: BMU v1, IVT-S, contactor unit. 500 kbit/s, 11-bit ids.";');
+  out.push(
+    'CM_ "Software BCU of a C&I battery rack: BMU v1, IVT-S, contactor unit, iso165C IMD. 500 kbit/s, 11-bit ids.";',
+  );
   for (const m of messages) {
     out.push(`CM_ BO_ ${m.id} "${m.comment}";`);
     for (const s of m.signals) if (s.comment !== undefined) out.push(`CM_ SG_ ${m.id} ${s.name} "${s.comment}";`);

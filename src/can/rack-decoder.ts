@@ -11,12 +11,19 @@ import type { CanFrame } from "./frame.ts";
 import type { FrameError, FrameErrorReason, RackMessage } from "./codecs/messages.ts";
 import { BMU_NODE_MAX } from "./codecs/messages.ts";
 import { decodeRackFrame } from "./codecs/rack.ts";
-import { bmuSource, CONTACTOR_UNIT_SOURCE, frameError, IVT_SOURCE, UNKNOWN_SOURCE } from "./codecs/frame-error.ts";
+import {
+  bmuSource,
+  CONTACTOR_UNIT_SOURCE,
+  frameError,
+  IMD_SOURCE,
+  IVT_SOURCE,
+  UNKNOWN_SOURCE,
+} from "./codecs/frame-error.ts";
 import { IVT_RESULT_BASE, IVT_RESULT_NAMES } from "./codecs/ivt.ts";
 
 export const ALIVE_RESYNC_GAP_MS_DEFAULT = 5000;
 
-/** Counters of one source (`bmu1`..`bmu32`, `ivt`, `contactorUnit`, `unknown`). */
+/** Counters of one source (`bmu1`..`bmu32`, `ivt`, `contactorUnit`, `imd`, `unknown`). */
 export interface SourceCounters {
   /** Every frame attributed to the source, accepted or not. */
   readonly frames: number;
@@ -114,6 +121,12 @@ export class RackFrameDecoder {
       }
       case "contactorCommand":
         this.countFrame(CONTACTOR_UNIT_SOURCE);
+        break;
+      case "imdRequest":
+      case "imdResponse":
+      case "imdInfo":
+        // The iso165C has no alive counter: its silence is judged by the insulation driver (5 s).
+        this.countFrame(IMD_SOURCE);
         break;
       default:
         // BMU temperatures, cell voltages, balancing command: no counter of their own.

@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import type { RackMessage } from "../../src/can/codecs/messages.ts";
 import { decodeRackFrame, encodeRackMessage } from "../../src/can/codecs/rack.ts";
 import { crc8J1850 } from "../../src/can/codecs/crc8.ts";
+import { IMD_INFO_BITS } from "../../src/can/codecs/imd.ts";
 import { Prng } from "../../src/util/prng.ts";
 import { generateDbc } from "../../scripts/gen-dbc.ts";
 import { randomRackMessage } from "./codecs/random-messages.ts";
@@ -34,6 +35,34 @@ const IVT_VALUE: Record<string, [string, number]> = {
   power: ["Power", 1],
   chargeCounter: ["ChargeCounter", 1],
   energyCounter: ["EnergyCounter", 1],
+};
+
+/** DBC signal names of DW1 and DW2 in each IMD request (the protocol table's words; null: the word is unused). */
+function imdRequestSignals(command: number, dw1: number, dw2: number): Expected {
+  const words: Record<number, [string | null, string | null]> = {
+    0xca: ["LockMode", "LockPassword"],
+    0xcb: ["MeasurementMode", null],
+    0x28: ["ErrorThreshold", null],
+    0x29: ["WarningThreshold", null],
+    0x21: ["SelfTestScope", null],
+    0x35: [null, null],
+    0xd2: ["SetRelay", "SetRelayState"],
+    0xdd: ["GetRelay", null],
+  };
+  const [w1, w2] = words[command];
+  const expected: Expected = { Command: command };
+  if (w1 !== null) expected[w1] = dw1;
+  if (w2 !== null) expected[w2] = dw2;
+  return expected;
+}
+
+const IMD_ACK_SIGNALS: Record<number, [string, string]> = {
+  0xca: ["LockModeEcho", "LockPasswordEcho"],
+  0xcb: ["MeasurementModeEcho", "MeasurementEchoDw2"],
+  0x28: ["ErrorThresholdEcho", "ErrorThresholdEchoDw2"],
+  0x29: ["WarningThresholdEcho", "WarningThresholdEchoDw2"],
+  0x21: ["SelfTestScopeEcho", "SelfTestEchoDw2"],
+  0xd2: ["SetRelayEcho", "SetRelayStateEcho"],
 };
 
 /** What the DBC must say about a frame, written from our decoded message and the protocol table. */
@@ -95,6 +124,34 @@ function expectedSignals(msg: RackMessage): Expected {
         FireAlarm: b(msg.fireAlarm),
         DoorOpen: b(msg.doorOpen),
       };
+    case "imdRequest":
+      return imdRequestSignals(msg.command, msg.dw1, msg.dw2);
+    case "imdResponse":
+      switch (msg.response) {
+        case "error":
+          return { Command: 0xff, ErrorCode: msg.errorCode, RefusedCommand: msg.refusedCommand };
+        case "resistance":
+          return {
+            Command: 0x35,
+            Resistance: msg.resistance_kOhm,
+            FaultLocation: msg.faultLocation,
+            MeasurementCounter: msg.measurementCounter,
+          };
+        case "relay":
+          return { Command: 0xdd, Relay: msg.relay, RelayState: msg.relayState };
+        case "ack": {
+          const [dw1, dw2] = IMD_ACK_SIGNALS[msg.command];
+          return { Command: msg.command, [dw1]: msg.dw1, [dw2]: msg.dw2 };
+        }
+      }
+      break;
+    case "imdInfo": {
+      const expected: Expected = { InsulationResistance: msg.resistance_kOhm };
+      for (const flag of Object.keys(IMD_INFO_BITS) as (keyof typeof IMD_INFO_BITS)[]) {
+        expected[flag[0].toUpperCase() + flag.slice(1)] = b(msg[flag]);
+      }
+      return expected;
+    }
     case "ivtResult": {
       const [name, factor] = IVT_VALUE[msg.result];
       return {
@@ -190,9 +247,11 @@ test(`canmatrix decodes ${FRAMES} random frames to the same physical values as o
       }
       signalsCompared++;
     }
-    kindsSeen.add(msg.kind === "ivtResult" ? `ivt:${msg.result}` : msg.kind);
+    kindsSeen.add(
+      msg.kind === "ivtResult" ? `ivt:${msg.result}` : msg.kind === "imdResponse" ? `imd:${msg.response}` : msg.kind,
+    );
   }
-  // Every message kind and every IVT result took part.
-  assert.equal(kindsSeen.size, 6 + 8, [...kindsSeen].join(", "));
+  // Every message kind, every IVT result and every kind of IMD response took part.
+  assert.equal(kindsSeen.size, 6 + 8 + 2 + 4, [...kindsSeen].join(", "));
   assert.ok(signalsCompared > FRAMES * 5, `${signalsCompared} signals compared`);
 });

@@ -21,10 +21,13 @@ const REASONS: ReadonlySet<FrameErrorReason> = new Set([
   "unsupportedVersion",
 ]);
 /** Edges of every id range, where off-by-one dispatch bugs live. */
-const ANCHOR_IDS = [0x0a0, 0x0a1, 0x100, 0x120, 0x180, 0x1a0, 0x200, 0x220, 0x300, 0x320, 0x521, 0x528];
+const ANCHOR_IDS = [
+  0x022, 0x023, 0x037, 0x0a0, 0x0a1, 0x100, 0x120, 0x180, 0x1a0, 0x200, 0x220, 0x300, 0x320, 0x521, 0x528,
+];
 
 function sourceOf(msg: RackMessage): string {
   if ("node" in msg) return `bmu${msg.node}`;
+  if (msg.kind === "imdRequest" || msg.kind === "imdResponse" || msg.kind === "imdInfo") return "imd";
   return msg.kind === "ivtResult" ? "ivt" : "contactorUnit";
 }
 
@@ -146,7 +149,9 @@ test("targeted corruptions are rejected for the right reason", () => {
         source,
       });
     } else if (msg.kind !== "ivtResult") {
-      cases.push({ frame: { id: out.id, data: out.data.slice(0, 5), timestampMs: 0 }, reason: "wrongDlc", source });
+      // One byte short at most 5: IMD_Response's own DLC is 5.
+      const data = out.data.slice(0, Math.min(5, out.data.length - 1));
+      cases.push({ frame: { id: out.id, data, timestampMs: 0 }, reason: "wrongDlc", source });
     }
     if (msg.kind === "bmuCellVoltages" || msg.kind === "bmuTemperatures") {
       const data = out.data.slice();
@@ -157,6 +162,13 @@ test("targeted corruptions are rejected for the right reason", () => {
       cases.push({ frame: { id: out.id, data: out.data.slice(0, 5), timestampMs: 0 }, reason: "wrongDlc", source });
       const data = out.data.slice();
       data[0] ^= 1 << randomInt(prng, 0, 7);
+      cases.push({ frame: { id: out.id, data, timestampMs: 0 }, reason: "invalidValue", source });
+    }
+    if (msg.kind === "imdRequest" || (msg.kind === "imdResponse" && msg.response !== "error")) {
+      // A command byte the iso165C protocol does not define (0xFF in a response is the error marker).
+      const data = out.data.slice();
+      do data[0] = randomInt(prng, 0, 254);
+      while ([0xca, 0xcb, 0x28, 0x29, 0x21, 0x35, 0xd2, 0xdd].includes(data[0]));
       cases.push({ frame: { id: out.id, data, timestampMs: 0 }, reason: "invalidValue", source });
     }
     if (msg.kind === "bmuStatus") {

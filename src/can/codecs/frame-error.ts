@@ -5,6 +5,8 @@ import { BMU_NODE_MAX } from "./messages.ts";
 export const UNKNOWN_SOURCE = "unknown";
 export const IVT_SOURCE = "ivt";
 export const CONTACTOR_UNIT_SOURCE = "contactorUnit";
+/** The Bender iso165C insulation monitor (0x022, 0x023, 0x037). */
+export const IMD_SOURCE = "imd";
 
 /** `bmu1`..`bmu32`, built once so the decode path does not concatenate strings per frame. Index = node. */
 const BMU_SOURCES: readonly string[] = Array.from({ length: BMU_NODE_MAX + 1 }, (_, node) => `bmu${node}`);

@@ -121,8 +121,107 @@ export interface IvtResult {
   readonly value: number;
 }
 
+/**
+ * Bender iso165C insulation monitor commands (byte 0 of 0x022, echoed in byte 0 of 0x023). DW1 and DW2 are the
+ * u16 words of bytes 1–2 and 3–4 (Intel order).
+ */
+export const IMD_COMMAND = {
+  /** DW1 0 unlock / 1 lock, DW2 password. */
+  lock: 0xca,
+  /** DW1 1 measurement on / 0 off. */
+  measurement: 0xcb,
+  /** DW1 error threshold, kΩ (30..1000). */
+  errorThreshold: 0x28,
+  /** DW1 warning threshold, kΩ (40..2000). */
+  warningThreshold: 0x29,
+  /** DW1 1 overall self-test. */
+  selfTest: 0x21,
+  /** No words; the reply carries R_iso, fault location and the measurement counter. */
+  getResistance: 0x35,
+  /** DW1 relay (0 HV−, 1 HV+), DW2 0 open / 1 closed. */
+  setCouplingRelay: 0xd2,
+  /** DW1 relay; the reply carries DW1 relay, DW2 state. */
+  getCouplingRelay: 0xdd,
+} as const;
+export type ImdCommandName = keyof typeof IMD_COMMAND;
+export type ImdCommandCode = (typeof IMD_COMMAND)[ImdCommandName];
+/** Byte 0 of an IMD_Response that refuses a command. */
+export const IMD_ERROR_RESPONSE = 0xff;
+
+/** 0x022, BCU → IMD, on demand, DLC 8. */
+export interface ImdRequest {
+  readonly kind: "imdRequest";
+  readonly command: ImdCommandCode;
+  readonly dw1: number;
+  readonly dw2: number;
+}
+
+/** Fault location in the reply to 0x35. */
+export type ImdFaultLocation = 0 | 1 | 2;
+
+/**
+ * 0x023, IMD → BCU, one per request, DLC 5. `response` says how bytes 1–4 read: "error" (byte 0 0xFF: 1–2 error
+ * code, 3 the refused command), "resistance" (reply to 0x35), "relay" (reply to 0xDD), "ack" (any other command,
+ * echoing DW1 and DW2).
+ */
+export type ImdResponse =
+  | {
+      readonly kind: "imdResponse";
+      readonly response: "error";
+      readonly errorCode: number;
+      /** Raw byte: a device may refuse a command this protocol does not know. */
+      readonly refusedCommand: number;
+    }
+  | {
+      readonly kind: "imdResponse";
+      readonly response: "resistance";
+      readonly resistance_kOhm: number;
+      /** 0 unknown, 1 towards HV−, 2 towards HV+. */
+      readonly faultLocation: ImdFaultLocation;
+      readonly measurementCounter: number;
+    }
+  | { readonly kind: "imdResponse"; readonly response: "relay"; readonly relay: number; readonly relayState: number }
+  | {
+      readonly kind: "imdResponse";
+      readonly response: "ack";
+      readonly command: Exclude<ImdCommandCode, 0x35 | 0xdd>;
+      readonly dw1: number;
+      readonly dw2: number;
+    };
+
+/**
+ * 0x037, IMD → BCU, 1 s, DLC 6. `resistance_kOhm` is a value only when `systemFailure`, `measurementDeactivated`
+ * and `resistanceOutdated` are all false (DESIGN.md); judging that is the BCU's job, not the codec's.
+ */
+export interface ImdInfo {
+  readonly kind: "imdInfo";
+  readonly resistance_kOhm: number;
+  readonly insulationFault: boolean;
+  readonly groundFault: boolean;
+  readonly systemFailure: boolean;
+  readonly calibrationRunning: boolean;
+  readonly selfTestRunning: boolean;
+  readonly insulationWarning: boolean;
+  readonly measurementDeactivated: boolean;
+  readonly imcConnectionError: boolean;
+  readonly imcAliveError: boolean;
+  readonly commandError: boolean;
+  readonly resistanceOutdated: boolean;
+  readonly overallSelfTestNotRun: boolean;
+  readonly parameterSelfTestNotRun: boolean;
+}
+
 export type RackMessage =
-  BmuStatus | BmuTemperatures | BmuCellVoltages | BalancingCommand | ContactorCommand | ContactorFeedback | IvtResult;
+  | BmuStatus
+  | BmuTemperatures
+  | BmuCellVoltages
+  | BalancingCommand
+  | ContactorCommand
+  | ContactorFeedback
+  | IvtResult
+  | ImdRequest
+  | ImdResponse
+  | ImdInfo;
 
 /** Why a frame was not accepted. Counted per node and reason, never thrown. */
 export type FrameErrorReason =
@@ -137,7 +236,7 @@ export type FrameErrorReason =
 export interface FrameError {
   readonly kind: "frameError";
   readonly reason: FrameErrorReason;
-  /** Counting key: `bmu3`, `ivt`, `contactorUnit`, or `unknown`. */
+  /** Counting key: `bmu3`, `ivt`, `contactorUnit`, `imd`, or `unknown`. */
   readonly source: string;
   readonly id: number;
   readonly detail: string;

@@ -1,7 +1,7 @@
 /**
  * All rack protocols behind one encode and one decode: the daemon's receive path and the simulator's send path.
  * `decodeRackFrame` is stateless and on the hot path (≥ 500 k frames/s on one core): it dispatches on
- * `id >>> 7` (0x0A0/0x0A1 → 1, 0x101.. → 2, 0x181.. → 3, 0x201.. → 4, 0x301.. → 6, 0x521.. → 10) without
+ * `id >>> 7` (0x022/0x023/0x037 → 0, 0x0A0/0x0A1 → 1, 0x101.. → 2, 0x181.. → 3, 0x201.. → 4, 0x301.. → 6, 0x521.. → 10) without
  * closures, regexes or copies. Alive-counter continuity is stateful and lives in `../rack-decoder.ts`.
  */
 import type { CanFrame, OutgoingCanFrame } from "../frame.ts";
@@ -31,6 +31,17 @@ import {
 } from "./contactor.ts";
 import { decodeIvtResult, encodeIvtResult, IVT_RESULT_BASE, IVT_RESULT_LAST } from "./ivt.ts";
 import { frameError, hexId, UNKNOWN_SOURCE } from "./frame-error.ts";
+import {
+  decodeImdInfo,
+  decodeImdRequest,
+  decodeImdResponse,
+  encodeImdInfo,
+  encodeImdRequest,
+  encodeImdResponse,
+  IMD_INFO_ID,
+  IMD_REQUEST_ID,
+  IMD_RESPONSE_ID,
+} from "./imd.ts";
 
 export function encodeRackMessage(msg: RackMessage): OutgoingCanFrame {
   switch (msg.kind) {
@@ -48,6 +59,12 @@ export function encodeRackMessage(msg: RackMessage): OutgoingCanFrame {
       return encodeContactorFeedback(msg);
     case "ivtResult":
       return encodeIvtResult(msg);
+    case "imdRequest":
+      return encodeImdRequest(msg);
+    case "imdResponse":
+      return encodeImdResponse(msg);
+    case "imdInfo":
+      return encodeImdInfo(msg);
     default: {
       const never: never = msg;
       throw new RangeError(`encodeRackMessage: unknown message kind ${String((never as { kind?: unknown }).kind)}`);
@@ -63,6 +80,11 @@ export function decodeRackFrame(frame: CanFrame): RackMessage | FrameError {
   const id = frame.id;
   if (frame.extended !== true) {
     switch (id >>> 7) {
+      case 0:
+        if (id === IMD_INFO_ID) return decodeImdInfo(frame);
+        if (id === IMD_RESPONSE_ID) return decodeImdResponse(frame);
+        if (id === IMD_REQUEST_ID) return decodeImdRequest(frame);
+        break;
       case 1:
         if (id === CONTACTOR_FB_ID) return decodeContactorFeedback(frame);
         if (id === CONTACTOR_CMD_ID) return decodeContactorCommand(frame);

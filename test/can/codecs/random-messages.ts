@@ -2,7 +2,9 @@
  * Random valid rack messages for the DBC cross-check and the fuzz test: every field drawn across its whole
  * range, invalid markers (null) included, values already at the wire's resolution so they round-trip exactly.
  */
-import type { ContactorSet, RackMessage } from "../../../src/can/codecs/messages.ts";
+import type { ContactorSet, ImdCommandCode, RackMessage } from "../../../src/can/codecs/messages.ts";
+import { IMD_COMMAND } from "../../../src/can/codecs/messages.ts";
+import { IMD_INFO_FLAGS } from "../../../src/can/codecs/imd.ts";
 import { IVT_RESULT_NAMES } from "../../../src/can/codecs/ivt.ts";
 import type { Prng } from "../../../src/util/prng.ts";
 
@@ -30,7 +32,7 @@ function maybe(prng: Prng, min: number, max: number): number | null {
 
 export function randomRackMessage(prng: Prng): RackMessage {
   const node = randomInt(prng, 1, 32);
-  switch (randomInt(prng, 0, 6)) {
+  switch (randomInt(prng, 0, 9)) {
     case 0:
       return {
         kind: "bmuStatus",
@@ -89,6 +91,59 @@ export function randomRackMessage(prng: Prng): RackMessage {
         fireAlarm: coin(prng),
         doorOpen: coin(prng),
       };
+    case 7: {
+      const codes = Object.values(IMD_COMMAND) as ImdCommandCode[];
+      return {
+        kind: "imdRequest",
+        command: codes[randomInt(prng, 0, codes.length - 1)],
+        dw1: randomInt(prng, 0, 0xffff),
+        dw2: randomInt(prng, 0, 0xffff),
+      };
+    }
+    case 8: {
+      const r = randomInt(prng, 0, 3);
+      if (r === 0) {
+        return {
+          kind: "imdResponse",
+          response: "error",
+          errorCode: randomInt(prng, 0, 0xffff),
+          refusedCommand: randomInt(prng, 0, 255),
+        };
+      }
+      if (r === 1) {
+        return {
+          kind: "imdResponse",
+          response: "resistance",
+          resistance_kOhm: randomInt(prng, 0, 0xffff),
+          faultLocation: randomInt(prng, 0, 2) as 0 | 1 | 2,
+          measurementCounter: randomInt(prng, 0, 255),
+        };
+      }
+      if (r === 2) {
+        return {
+          kind: "imdResponse",
+          response: "relay",
+          relay: randomInt(prng, 0, 1),
+          relayState: randomInt(prng, 0, 1),
+        };
+      }
+      const acks = [0xca, 0xcb, 0x28, 0x29, 0x21, 0xd2] as const;
+      return {
+        kind: "imdResponse",
+        response: "ack",
+        command: acks[randomInt(prng, 0, acks.length - 1)],
+        dw1: randomInt(prng, 0, 0xffff),
+        dw2: randomInt(prng, 0, 0xffff),
+      };
+    }
+    case 9: {
+      const flags = Object.fromEntries(IMD_INFO_FLAGS.map((flag) => [flag, coin(prng)]));
+      return {
+        kind: "imdInfo",
+        resistance_kOhm: randomInt(prng, 0, 0xffff),
+        ...(flags as Record<(typeof IMD_INFO_FLAGS)[number], boolean>),
+      };
+    }
     default: {
       const extreme = prng.next();
       const value =
