@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { exportCsv, exportMarkdown, diffMaps } from "../../northbound/modbus/map-export.ts";
 import {
@@ -48,7 +49,8 @@ interface EntryOptions extends CommonOptions {
 
 function mapDirOf(io: CliIo, options: CommonOptions): string {
   const config = loadConfigOrFail(io.cwd, options.config);
-  return installerMapDir(config.modbus, config.daemon);
+  // Relative directories in the configuration are from the command's working directory.
+  return resolve(io.cwd, installerMapDir(config.modbus, config.daemon));
 }
 
 function readValidMap(io: CliIo, nameOrPath: string, options: CommonOptions): { map: RegisterMap; dir: string } {
@@ -154,7 +156,7 @@ export function registerMapCommands(program: Command, { io }: CliContext): void 
     .addOption(jsonOption())
     .action((options: CommonOptions) => {
       const config = loadConfigOrFail(io.cwd, options.config);
-      const dir = installerMapDir(config.modbus, config.daemon);
+      const dir = resolve(io.cwd, installerMapDir(config.modbus, config.daemon));
       const active = readActiveMapChoice(dir) ?? config.modbus.map;
       const rows = listMaps(dir).map((location) => {
         const document = readMapDocument(location.path) as Partial<RegisterMap>;

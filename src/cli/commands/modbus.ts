@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { ModbusClientError, ModbusExceptionError, ModbusTcpClient } from "../../northbound/modbus/client.ts";
 import { installerMapDir, loadMap, readActiveMapChoice } from "../../northbound/modbus/map-store.ts";
@@ -58,7 +59,7 @@ export function registerModbusCommands(program: Command, { io }: CliContext): vo
         const address = integer(addressText, "address", 0, 65535);
         const count = integer(countText, "count", 1, table === "coil" || table === "discreteInput" ? 2000 : 125);
         const config = loadConfigOrFail(io.cwd, options.config);
-        const mapDir = installerMapDir(config.modbus, config.daemon);
+        const mapDir = resolve(io.cwd, installerMapDir(config.modbus, config.daemon));
         let map: RegisterMap | null = null;
         try {
           map = loadMap(options.map ?? readActiveMapChoice(mapDir) ?? config.modbus.map, mapDir, io.cwd);
