@@ -108,10 +108,14 @@ test("several JSON errors are reported at once with line and column", () => {
 });
 
 test("an unknown key is an error at the key, with a suggestion for a typo", () => {
-  const issues = issuesOf("rack:\n  cellsPerBMU: 16\nmodbuss:\n  port: 502\n", "typo.yaml");
-  assert.deepEqual(issues.map(brief), ["2:3 rack.cellsPerBMU", "3:1 modbuss"]);
+  const text = "rack:\n  cellsPerBMU: 16\nmodbuss:\n  port: 502\ntelemetry:\n  port: 1883\n";
+  const issues = issuesOf(text, "typo.yaml");
+  assert.deepEqual(issues.map(brief), ["2:3 rack.cellsPerBMU", "3:1 modbuss", "5:1 telemetry"]);
   assert.equal(issues[0].reason, 'unknown key "cellsPerBMU" (did you mean "cellsPerBmu"?)');
-  assert.match(issues[1].reason, /^unknown key "modbuss" \(allowed: rack, can, .*daemon\)$/);
+  // A typo of a section is a typo too ...
+  assert.equal(issues[1].reason, 'unknown key "modbuss" (did you mean "modbus"?)');
+  // ... and a key close to none lists what is allowed.
+  assert.match(issues[2].reason, /^unknown key "telemetry" \(allowed: rack, can, .*modbus, .*daemon\)$/);
 });
 
 test("wrong types name the expected type and the value found", () => {
