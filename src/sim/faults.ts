@@ -45,6 +45,11 @@ export class SimFaults {
   /** Extra heat in the module, W. */
   readonly moduleExtraHeat_W: Float64Array;
   currentSensorFault: CurrentSensorFault = NO_CURRENT_SENSOR_FAULT;
+  /**
+   * A fault on the DC side (a short in the PCS or the busbar): this current, A (+ = discharge), flows on top of the
+   * PCS's while pack and link are connected.
+   */
+  dcFaultCurrent_A = 0;
 
   constructor(
     private readonly cells: CellString,
@@ -117,6 +122,16 @@ export class SimFaults {
     if (inputs.doorOpen !== undefined) bank.doorOpen = inputs.doorOpen;
   }
 
+  /** The DC breaker trips by itself (over-current release, a fault in its trip unit); it needs closing by hand. */
+  tripBreaker(nowMs: number): void {
+    this.bank.tripBreaker(nowMs);
+  }
+
+  /** A short on the DC side: `current_A` flows while the rack is connected (0 removes it). */
+  dcShortCircuit(current_A: number): void {
+    this.dcFaultCurrent_A = current_A;
+  }
+
   /** Removes every injected fault (a welded contactor comes free, the cabinet returns to normal). */
   clearAll(): void {
     this.cells.extraCurrent_A.fill(0);
@@ -126,6 +141,7 @@ export class SimFaults {
     this.silentBmu.fill(0);
     this.moduleExtraHeat_W.fill(0);
     this.currentSensorFault = NO_CURRENT_SENSOR_FAULT;
+    this.dcFaultCurrent_A = 0;
     for (const contactor of Object.values(this.bank.contactors)) {
       contactor.welded = false;
       contactor.coilFault = false;

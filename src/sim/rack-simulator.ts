@@ -14,6 +14,8 @@ import { Pcs } from "./pcs.ts";
 import { createPowerProfile } from "./power-profile.ts";
 import { SimBmu } from "./sim-bmu.ts";
 import { SimContactorUnit } from "./sim-contactor-unit.ts";
+import { SimImd } from "./sim-imd.ts";
+import { IMD_REQUEST_ID } from "../can/codecs/imd.ts";
 import { SimIvt } from "./sim-ivt.ts";
 import { ModuleThermalModel } from "./thermal-model.ts";
 
@@ -47,6 +49,13 @@ export interface RackTruth {
   /** Contacts closed now. */
   readonly contactors: ContactorSet;
   readonly breakerClosed: boolean;
+  readonly breakerTripped: boolean;
+  /** When the breaker last tripped (shunt trip or by itself), NaN before. */
+  readonly breakerTrippedAtMs: number;
+  /** Contacts welded now (injected, or by opening above their breaking current). */
+  readonly contactorsWelded: ContactorSet;
+  /** True insulation resistance of the IT system (both poles in parallel), kΩ. */
+  readonly insulationResistance_kOhm: number;
   /** Qdis / (Qdis + Qchg) of the series string (see `seriesStringSoc`). */
   readonly packSoc: number;
   /** Energy stored in all cells above their own empty point, Wh. */
@@ -64,6 +73,8 @@ export class RackSimulator {
   readonly options: SimulatorOptions;
   readonly faults: SimFaults;
   readonly pcs: Pcs;
+  /** The Bender iso165C insulation monitor (its faults are injected on it: `sim.imd.degradeInsulation(...)`). */
+  readonly imd: SimImd;
   private readonly cells: CellString;
   private readonly thermal: ModuleThermalModel;
   private readonly bank = new ContactorBank();
@@ -151,6 +162,7 @@ export class RackSimulator {
       prng.fork("ivt"),
     );
     this.contactorUnit = new SimContactorUnit(this.bank, scheduler, transport);
+    this.imd = new SimImd(scheduler, transport);
     this.cells.settle(this.thermal.moduleTemperature_degC);
     this.packVoltage = this.cells.packVoltage_V();
   }
@@ -167,6 +179,7 @@ export class RackSimulator {
     for (const bmu of this.bmus) bmu.start();
     this.ivt.start();
     this.contactorUnit.start();
+    this.imd.start();
   }
 
   /** Stops sending and stepping (the state is kept; `start()` resumes). Does not close the transport. */
@@ -177,6 +190,7 @@ export class RackSimulator {
     for (const bmu of this.bmus) bmu.stop();
     this.ivt.stop();
     this.contactorUnit.stop();
+    this.imd.stop();
   }
 
   /** Ambient temperature of the cabinet (the modules cool towards it), °C. */
@@ -207,6 +221,14 @@ export class RackSimulator {
       linkVoltage_V: this.dcLink.voltage_V,
       contactors: this.bank.closedSet(),
       breakerClosed: this.bank.breakerClosed,
+      breakerTripped: this.bank.breakerTripped,
+      breakerTrippedAtMs: this.bank.breakerTrippedAtMs,
+      contactorsWelded: {
+        mainPositive: this.bank.contactors.mainPositive.welded,
+        mainNegative: this.bank.contactors.mainNegative.welded,
+        precharge: this.bank.contactors.precharge.welded,
+      },
+      insulationResistance_kOhm: this.imd.trueResistance_kOhm(),
       packSoc: seriesStringSoc(soc, capacity),
       storedEnergy_Wh: storedEnergy_Wh(soc, capacity),
       deliverableEnergy_Wh: deliverableEnergy_Wh(soc, capacity),
@@ -216,6 +238,7 @@ export class RackSimulator {
   private receive(frame: CanFrame): void {
     const node = frame.id - BMU_BALANCING_CMD_BASE - this.rack.firstBmuNode;
     if (node >= 0 && node < this.bmus.length) this.bmus[node].receive(frame);
+    else if (frame.id === IMD_REQUEST_ID) this.imd.receive(frame);
     else this.contactorUnit.receive(frame);
   }
 
@@ -225,7 +248,7 @@ export class RackSimulator {
     bank.update(now);
     const connected = bank.connected();
     const pcsCurrent = this.pcs.update(dt_s, now, connected, this.dcLink.voltage_V);
-    let current = connected ? pcsCurrent : 0;
+    let current = connected ? pcsCurrent + this.faults.dcFaultCurrent_A : 0;
     if (!connected) {
       if (bank.precharging()) current += this.dcLink.precharge(dt_s, this.packVoltage);
       else this.dcLink.bleed(dt_s);
@@ -233,6 +256,7 @@ export class RackSimulator {
     const cells = this.cells;
     cells.step(dt_s, current, this.thermal.moduleTemperature_degC);
     this.current = current;
+    bank.current_A = current;
     this.packVoltage = cells.packVoltage_V();
     if (connected) this.dcLink.connect(this.packVoltage);
 

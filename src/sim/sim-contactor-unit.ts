@@ -64,7 +64,11 @@ export class SimContactorUnit {
       return;
     }
     const now = this.scheduler.nowMs();
+    const tripPending = !Number.isNaN(this.bank.breakerTripDueAtMs);
     this.bank.drive(command.requestedClosed, command.breakerShuntTrip, now);
+    const due = this.bank.breakerTripDueAtMs;
+    // The breaker opens on its own time, not on the next physics step or feedback frame.
+    if (!tripPending && !Number.isNaN(due)) this.cancels.push(this.scheduler.at(due, () => this.bank.update(due)));
     this.watchdog?.();
     this.watchdog = this.scheduler.at(now + CONTACTOR_CMD_TIMEOUT_MS, () => this.failSafe());
   }
