@@ -1,8 +1,11 @@
-import type { CanFrame } from "../can/frame.ts";
+import type { CanFrame, OutgoingCanFrame } from "../can/frame.ts";
 import type { CanTransport } from "../can/transport.ts";
 import { RackFrameDecoder, type SourceCounters } from "../can/rack-decoder.ts";
 import type { BcuCommand, CommandResult } from "../bcu/commands.ts";
-import { createBcuState, runCycle, type BcuState, type CycleConfig } from "../bcu/cycle.ts";
+import { createBcuState, runCycle, type BcuState, type CycleConfig, type CycleOutputs } from "../bcu/cycle.ts";
+import type { PersistedEstimation } from "../bcu/estimation/index.ts";
+import { CONTACTOR_CMD_PERIOD_MS, encodeContactorCommand } from "../can/codecs/contactor.ts";
+import { encodeBalancingCommand } from "../can/codecs/bmu.ts";
 import { ingestMessage } from "../bcu/measurements.ts";
 import type { Snapshot } from "../bcu/snapshot.ts";
 import type { Cancel, Scheduler } from "../time/scheduler.ts";
@@ -16,8 +19,10 @@ export interface PipelineOptions {
   readonly config: PipelineConfig;
   readonly scheduler: Scheduler;
   readonly log: Logger;
-  /** The rack's CAN bus. Null when frames are pushed in with `receive` (replay). */
+  /** The rack's CAN bus. Null when frames are pushed in with `receive` (replay): nothing is sent then. */
   readonly transport: CanTransport | null;
+  /** State restored from the store at start, when fresh and from the same rack. */
+  readonly persisted?: { readonly estimation?: PersistedEstimation | null };
 }
 
 export interface PipelineStatus {
@@ -25,6 +30,8 @@ export interface PipelineStatus {
   readonly framesReceived: number;
   readonly frameSources: Readonly<Record<string, SourceCounters>>;
   readonly listenerErrors: number;
+  readonly framesSent: number;
+  readonly sendErrors: number;
 }
 
 type SnapshotListener = (snapshot: Snapshot) => void;
@@ -45,10 +52,16 @@ export class BcuPipeline {
   private framesReceived = 0;
   private listenerErrors = 0;
   private latestSnapshot: Snapshot | null = null;
+  private latestOutputs: CycleOutputs | null = null;
   private running = false;
+  private contactorAlive = 0;
+  private balancingAlive = 0;
+  private lastContactorKey = -1;
+  private framesSent = 0;
+  private sendErrors = 0;
 
   constructor(private readonly options: PipelineOptions) {
-    this.state = createBcuState(options.config);
+    this.state = createBcuState(options.config, options.scheduler.nowMs(), options.persisted ?? {});
   }
 
   start(): void {
@@ -57,6 +70,8 @@ export class BcuPipeline {
     const { transport, scheduler, config } = this.options;
     if (transport) this.cancels.push(transport.onFrame((frame) => this.receive(frame)));
     this.cancels.push(scheduler.every(config.cycle.period_ms, () => this.cycle()));
+    // The contactor unit opens everything when no valid command arrives for 500 ms: a dead BCU opens the rack.
+    this.cancels.push(scheduler.every(CONTACTOR_CMD_PERIOD_MS, () => this.sendContactorCommand()));
   }
 
   /** Takes one frame from the bus (or a capture). Never throws: a bad frame is counted by the decoder. */
@@ -69,8 +84,12 @@ export class BcuPipeline {
   /** Runs one cycle at the scheduler's time and publishes its snapshot. */
   cycle(): Snapshot {
     const commands = this.pendingCommands.splice(0);
-    const snapshot = runCycle(this.state, this.options.config, commands, this.options.scheduler.nowMs());
+    const { snapshot, outputs } = runCycle(this.state, this.options.config, commands, this.options.scheduler.nowMs());
     this.latestSnapshot = snapshot;
+    this.latestOutputs = outputs;
+    // A changed contactor command goes out in the cycle that decided it, whatever the cycle period.
+    if (contactorKey(outputs) !== this.lastContactorKey) this.sendContactorCommand();
+    if (outputs.balancing) this.sendBalancing(outputs.balancing);
     for (const result of snapshot.commandResults) {
       this.waiting.get(result.id)?.(result);
       this.waiting.delete(result.id);
@@ -85,6 +104,51 @@ export class BcuPipeline {
       }
     }
     return snapshot;
+  }
+
+  private sendContactorCommand(): void {
+    const outputs = this.latestOutputs;
+    if (outputs === null) return;
+    const c = outputs.contactorCommand;
+    this.lastContactorKey = contactorKey(outputs);
+    this.send(
+      encodeContactorCommand({
+        kind: "contactorCommand",
+        requestedClosed: { mainPositive: c.mainPositive, mainNegative: c.mainNegative, precharge: c.precharge },
+        aliveCounter: this.contactorAlive,
+        breakerShuntTrip: c.breakerShuntTrip,
+      }),
+    );
+    this.contactorAlive = (this.contactorAlive + 1) & 0xff;
+  }
+
+  private sendBalancing(balancing: NonNullable<CycleOutputs["balancing"]>): void {
+    const { rack } = this.options.config;
+    for (let b = 0; b < rack.bmuCount; b++) {
+      this.send(
+        encodeBalancingCommand({
+          kind: "balancingCommand",
+          node: rack.firstBmuNode + b,
+          mask: balancing.masks[b],
+          timeout_s: balancing.timeout_s,
+          aliveCounter: this.balancingAlive,
+        }),
+      );
+    }
+    this.balancingAlive = (this.balancingAlive + 1) & 0xff;
+  }
+
+  private send(frame: OutgoingCanFrame): void {
+    const transport = this.options.transport;
+    if (transport === null || !this.running) return;
+    try {
+      transport.send(frame);
+      this.framesSent++;
+    } catch (error) {
+      // A bus that refuses a frame must not stop the cycle; the contactor unit's own timeout opens the rack.
+      this.sendErrors++;
+      this.options.log.error("CAN send failed", { id: frame.id, error });
+    }
   }
 
   latest(): Snapshot | null {
@@ -110,6 +174,8 @@ export class BcuPipeline {
       framesReceived: this.framesReceived,
       frameSources: this.decoder.counters(),
       listenerErrors: this.listenerErrors,
+      framesSent: this.framesSent,
+      sendErrors: this.sendErrors,
     };
   }
 
@@ -117,4 +183,9 @@ export class BcuPipeline {
     this.running = false;
     for (const cancel of this.cancels.splice(0)) cancel();
   }
+}
+
+function contactorKey(outputs: CycleOutputs): number {
+  const c = outputs.contactorCommand;
+  return +c.mainPositive | (+c.mainNegative << 1) | (+c.precharge << 2) | (+c.breakerShuntTrip << 3);
 }

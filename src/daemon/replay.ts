@@ -79,6 +79,13 @@ export async function replayFrames(options: ReplayOptions): Promise<ReplaySummar
     rows,
     firstFrameMs,
     lastFrameMs,
-    pipeline: pipeline?.status() ?? { cycles: 0, framesReceived: 0, frameSources: {}, listenerErrors: 0 },
+    pipeline: pipeline?.status() ?? {
+      cycles: 0,
+      framesReceived: 0,
+      frameSources: {},
+      listenerErrors: 0,
+      framesSent: 0,
+      sendErrors: 0,
+    },
   };
 }

@@ -21,7 +21,15 @@ export interface SimulatedRackOptions<S extends Scheduler> {
   readonly log?: Logger;
   /** Overrides of the configuration's simulator options (tests: faults, errors, initial SOC). */
   readonly simulator?: SimulatorOptionsInput;
+  /**
+   * The simulated PCS asks the BCU to close the contactors whenever the BCU is ready (as an EMS that wants the
+   * rack online would), at most every 10 s. Default true; closed-loop tests that drive the contactors set false.
+   */
+  readonly pcsRequestsClose?: boolean;
 }
+
+/** How often the simulated PCS repeats a close request the BCU refused or did not complete. */
+const PCS_CLOSE_RETRY_MS = 10_000;
 
 /**
  * The BCU pipeline and the rack simulator on one virtual CAN bus: everything the BCU learns of the rack crosses
@@ -42,6 +50,28 @@ export function createSimulatedRack<S extends Scheduler>(options: SimulatedRackO
     bus.endpoint("sim"),
   );
   const pipeline = new BcuPipeline({ config, scheduler, log: log.child("pipeline"), transport: bus.endpoint("bcu") });
+  // The PCS polls the published limits (over Modbus in a real site) and obeys them.
+  pipeline.onSnapshot("simulated PCS", (snapshot) => {
+    const limits = snapshot.limits;
+    simulator.pcs.setLimits(
+      limits === null
+        ? null
+        : {
+            chargeCurrentMax_A: limits.chargeCurrentMax_A,
+            dischargeCurrentMax_A: limits.dischargeCurrentMax_A,
+            chargePowerMax_W: limits.chargePowerMax_kW * 1000,
+            dischargePowerMax_W: limits.dischargePowerMax_kW * 1000,
+            stop: limits.stopRequested,
+          },
+    );
+    if (options.pcsRequestsClose !== false && snapshot.state === "ready") {
+      if (snapshot.timeMs - lastCloseRequestMs >= PCS_CLOSE_RETRY_MS) {
+        lastCloseRequestMs = snapshot.timeMs;
+        void pipeline.submit({ kind: "closeContactors", origin: "sim:pcs" });
+      }
+    }
+  });
+  let lastCloseRequestMs = -Infinity;
   simulator.start();
   pipeline.start();
   return {
@@ -60,6 +90,7 @@ export function createSimulatedRack<S extends Scheduler>(options: SimulatedRackO
 export function createSimulatedRackOnSimTime(
   config: BcuConfig,
   simulator?: SimulatorOptionsInput,
+  options: { pcsRequestsClose?: boolean } = {},
 ): SimulatedRack<SimScheduler> {
-  return createSimulatedRack({ config, scheduler: new SimScheduler(), simulator });
+  return createSimulatedRack({ config, scheduler: new SimScheduler(), simulator, ...options });
 }

@@ -2,10 +2,14 @@ import type { CanFrame } from "../../src/can/frame.ts";
 import { encodeRackMessage } from "../../src/can/codecs/rack.ts";
 import type { RackMessage } from "../../src/can/codecs/messages.ts";
 import type { PipelineConfig } from "../../src/daemon/pipeline.ts";
+import { defaultConfig } from "../../src/config/defaults.ts";
 
-/** A two-module rack (4 cells, 2 sensors each) small enough to check by hand. */
+const defaults = defaultConfig();
+
+/** A two-module rack (4 cells, 2 sensors each) small enough to check by hand; the rest is the embedded default. */
 export const smallRackConfig: PipelineConfig = {
-  rack: { bmuCount: 2, firstBmuNode: 1, cellsPerBmu: 4, temperatureSensorsPerBmu: 2 },
+  ...defaults,
+  rack: { ...defaults.rack, bmuCount: 2, firstBmuNode: 1, cellsPerBmu: 4, temperatureSensorsPerBmu: 2 },
   measurements: {
     cellVoltageTimeout_ms: 500,
     temperatureTimeout_ms: 3000,

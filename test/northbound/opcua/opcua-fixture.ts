@@ -141,7 +141,7 @@ export async function startHarness(overrides: Partial<OpcuaConfig> = {}): Promis
     ],
     ...overrides,
   };
-  const config = { opcua, rack: { ...rackSection.defaults, ...smallRackConfig.rack } };
+  const config = { opcua, rack: { ...rackSection.defaults, ...smallRackConfig.rack, cell: rackSection.defaults.cell } };
   const server = await startOpcuaServer({ config, source, log: silentLogger, dataDir: dir });
   const clientPki = new OPCUACertificateManager({
     rootFolder: join(dir, "client-pki"),
