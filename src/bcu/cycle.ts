@@ -90,7 +90,10 @@ export function limitsConfigOf(config: CycleConfig): LimitsConfig {
 export function createBcuState(
   config: CycleConfig,
   nowMs: number,
-  persisted: { estimation?: PersistedEstimation | null } = {},
+  persisted: {
+    estimation?: PersistedEstimation | null;
+    counters?: { readonly contactorOperations?: number } | null;
+  } = {},
 ): BcuState {
   return {
     measurements: createMeasurementState(config.rack),
@@ -104,7 +107,7 @@ export function createBcuState(
     balancingMasks: new Uint32Array(config.rack.bmuCount),
     balancingActiveCells: 0,
     nextBalancingMs: nowMs,
-    contactorOperations: 0,
+    contactorOperations: persisted.counters?.contactorOperations ?? 0,
     lastPcsHeartbeat: null,
     sequence: 0,
     lastSnapshot: null,

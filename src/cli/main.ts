@@ -7,6 +7,7 @@ import { registerEventsCommands } from "./commands/events.ts";
 import { registerMapCommands } from "./commands/map.ts";
 import { registerModbusCommands } from "./commands/modbus.ts";
 import { registerOpcuaCommands } from "./commands/opcua.ts";
+import { registerReloadCommand } from "./commands/reload.ts";
 import { registerReplayCommand } from "./commands/replay.ts";
 import { registerRunCommand } from "./commands/run.ts";
 import { registerSimCommand } from "./commands/sim.ts";
@@ -43,6 +44,7 @@ export function buildProgram(context: CliContext): Command {
 
   registerRunCommand(program, context);
   registerStatusCommand(program, context);
+  registerReloadCommand(program, context);
   registerReplayCommand(program, context);
   registerSimCommand(program, context);
   registerConfigCommands(program, context);

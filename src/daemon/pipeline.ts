@@ -3,7 +3,8 @@ import type { CanTransport } from "../can/transport.ts";
 import { RackFrameDecoder, type SourceCounters } from "../can/rack-decoder.ts";
 import type { BcuCommand, CommandResult } from "../bcu/commands.ts";
 import { createBcuState, runCycle, type BcuState, type CycleConfig, type CycleOutputs } from "../bcu/cycle.ts";
-import type { PersistedEstimation } from "../bcu/estimation/index.ts";
+import { persistEstimation, type PersistedEstimation } from "../bcu/estimation/index.ts";
+import type { AlarmView } from "../bcu/snapshot.ts";
 import { CONTACTOR_CMD_PERIOD_MS, encodeContactorCommand } from "../can/codecs/contactor.ts";
 import { encodeBalancingCommand } from "../can/codecs/bmu.ts";
 import { ingestMessage } from "../bcu/measurements.ts";
@@ -22,7 +23,10 @@ export interface PipelineOptions {
   /** The rack's CAN bus. Null when frames are pushed in with `receive` (replay): nothing is sent then. */
   readonly transport: CanTransport | null;
   /** State restored from the store at start, when fresh and from the same rack. */
-  readonly persisted?: { readonly estimation?: PersistedEstimation | null };
+  readonly persisted?: {
+    readonly estimation?: PersistedEstimation | null;
+    readonly counters?: { readonly contactorOperations?: number } | null;
+  };
 }
 
 export interface PipelineStatus {
@@ -58,6 +62,7 @@ export class BcuPipeline {
   private balancingAlive = 0;
   private lastContactorKey = -1;
   private framesSent = 0;
+  private readonly externalAlarms = new Map<string, AlarmView>();
   private sendErrors = 0;
 
   constructor(private readonly options: PipelineOptions) {
@@ -84,7 +89,9 @@ export class BcuPipeline {
   /** Runs one cycle at the scheduler's time and publishes its snapshot. */
   cycle(): Snapshot {
     const commands = this.pendingCommands.splice(0);
-    const { snapshot, outputs } = runCycle(this.state, this.options.config, commands, this.options.scheduler.nowMs());
+    const result = runCycle(this.state, this.options.config, commands, this.options.scheduler.nowMs());
+    const { outputs } = result;
+    const snapshot = this.withExternalAlarms(result.snapshot);
     this.latestSnapshot = snapshot;
     this.latestOutputs = outputs;
     // A changed contactor command goes out in the cycle that decided it, whatever the cycle period.
@@ -149,6 +156,31 @@ export class BcuPipeline {
       this.sendErrors++;
       this.options.log.error("CAN send failed", { id: frame.id, error });
     }
+  }
+
+  /**
+   * An alarm raised outside the pure cycle (the store's persistence alarm): published with the protection's
+   * alarms from the next snapshot on. It reports; it does not act on the contactors.
+   */
+  setExternalAlarm(alarm: AlarmView): void {
+    this.externalAlarms.set(alarm.id, alarm);
+  }
+
+  private withExternalAlarms(snapshot: Snapshot): Snapshot {
+    if (this.externalAlarms.size === 0) return snapshot;
+    const alarms = [...snapshot.alarms, ...this.externalAlarms.values()];
+    const maxAlarmLevel = alarms.reduce((max, a) => (a.level > max ? a.level : max), snapshot.maxAlarmLevel);
+    return { ...snapshot, alarms, maxAlarmLevel };
+  }
+
+  /** The estimation's state to persist (null before the first cycle). */
+  persistedEstimation(): PersistedEstimation | null {
+    return this.state.estimation === null ? null : persistEstimation(this.state.estimation);
+  }
+
+  /** Lifetime counters to persist. */
+  counters(): { contactorOperations: number } {
+    return { contactorOperations: this.state.contactorOperations };
   }
 
   latest(): Snapshot | null {

@@ -4,7 +4,7 @@ import { RackSimulator } from "../sim/rack-simulator.ts";
 import type { SimulatorOptionsInput } from "../sim/options.ts";
 import type { Scheduler } from "../time/scheduler.ts";
 import { SimScheduler } from "../time/sim-scheduler.ts";
-import { BcuPipeline } from "./pipeline.ts";
+import { BcuPipeline, type PipelineOptions } from "./pipeline.ts";
 import { silentLogger, type Logger } from "./log.ts";
 
 export interface SimulatedRack<S extends Scheduler = Scheduler> {
@@ -26,6 +26,8 @@ export interface SimulatedRackOptions<S extends Scheduler> {
    * rack online would), at most every 10 s. Default true; closed-loop tests that drive the contactors set false.
    */
   readonly pcsRequestsClose?: boolean;
+  /** State restored from the store. */
+  readonly persisted?: PipelineOptions["persisted"];
 }
 
 /** How often the simulated PCS repeats a close request the BCU refused or did not complete. */
@@ -49,7 +51,13 @@ export function createSimulatedRack<S extends Scheduler>(options: SimulatedRackO
     scheduler,
     bus.endpoint("sim"),
   );
-  const pipeline = new BcuPipeline({ config, scheduler, log: log.child("pipeline"), transport: bus.endpoint("bcu") });
+  const pipeline = new BcuPipeline({
+    config,
+    scheduler,
+    log: log.child("pipeline"),
+    transport: bus.endpoint("bcu"),
+    persisted: options.persisted,
+  });
   // The PCS polls the published limits (over Modbus in a real site) and obeys them.
   pipeline.onSnapshot("simulated PCS", (snapshot) => {
     const limits = snapshot.limits;

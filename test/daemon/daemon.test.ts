@@ -3,16 +3,33 @@ import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createServer, type AddressInfo } from "node:net";
 import { defaultConfig } from "../../src/config/defaults.ts";
 import type { BcuConfig } from "../../src/config/sections.ts";
 import { startDaemon } from "../../src/daemon/daemon.ts";
 import { callDaemon } from "../../src/daemon/control-client.ts";
 import { silentLogger } from "../../src/daemon/log.ts";
 import type { StatusReport } from "../../src/daemon/status-report.ts";
+import { queryEvents } from "../../src/store/index.ts";
 
-function configIn(dir: string): BcuConfig {
+/** A port nobody listens on now (the daemon's servers take their port from the configuration). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** The embedded default in a temporary data directory, Modbus on a free port, OPC UA off (its own tests cover it). */
+async function configIn(dir: string): Promise<BcuConfig> {
   const base = defaultConfig();
-  return { ...base, daemon: { ...base.daemon, dataDir: dir, controlSocket: join(dir, "bcu.sock") } };
+  return {
+    ...base,
+    daemon: { ...base.daemon, dataDir: dir, controlSocket: join(dir, "bcu.sock") },
+    modbus: { ...base.modbus, host: "127.0.0.1", port: await freePort() },
+    opcua: { ...base.opcua, enabled: false },
+  };
 }
 
 async function waitFor<T>(probe: () => Promise<T | null>, tries = 100, pause_ms = 100): Promise<T> {
@@ -26,7 +43,7 @@ async function waitFor<T>(probe: () => Promise<T | null>, tries = 100, pause_ms 
 
 test("the embedded default runs the simulated rack in real time and answers bcu status", async () => {
   const dir = mkdtempSync(join(tmpdir(), "bcu-daemon-"));
-  const config = configIn(dir);
+  const config = await configIn(dir);
   const daemon = await startDaemon({ config, log: silentLogger });
   try {
     const report = await waitFor(async () => {
@@ -52,7 +69,7 @@ test("the embedded default runs the simulated rack in real time and answers bcu 
 
 test("a second daemon on the same control socket is refused, and status without a daemon says so", async () => {
   const dir = mkdtempSync(join(tmpdir(), "bcu-daemon-"));
-  const config = configIn(dir);
+  const config = await configIn(dir);
   const first = await startDaemon({ config, log: silentLogger });
   try {
     await assert.rejects(startDaemon({ config, log: silentLogger }), /another bcu daemon is listening/);
@@ -61,4 +78,42 @@ test("a second daemon on the same control socket is refused, and status without 
   }
   await assert.rejects(callDaemon(config.daemon.controlSocket, "status"), /is the daemon running\?/);
   rmSync(dir, { recursive: true, force: true });
+});
+
+test("the SOC state is written at stop and restored at the next start; a bad reload is refused", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "bcu-daemon-"));
+  const config = await configIn(dir);
+  try {
+    const first = await startDaemon({
+      config,
+      log: silentLogger,
+      loadConfig: () => {
+        throw new Error("site.yaml:3:5 rack.bmuCount: must be <= 32 (got 40)");
+      },
+    });
+    let soc: number | null = null;
+    try {
+      soc = await waitFor(async () => first.pipeline.latest()?.estimation?.packSoc_pct ?? null);
+      const outcome = first.reload();
+      assert.equal(outcome.ok, false);
+      assert.match(outcome.ok ? "" : outcome.reason, /bmuCount/);
+      await assert.rejects(callDaemon(config.daemon.controlSocket, "reload"), /reload refused.*bmuCount/);
+      assert.ok(first.pipeline.latest()!.sequence > 0, "the daemon runs on after a refused reload");
+    } finally {
+      await first.stop();
+    }
+
+    const second = await startDaemon({ config, log: silentLogger });
+    try {
+      const events = queryEvents(second.store.database!, {});
+      const restored = events.find((e) => /persisted estimation state restored/.test(e.message));
+      assert.ok(restored, `events: ${events.map((e) => e.message).join(" | ")}`);
+      const resumed = await waitFor(async () => second.pipeline.latest()?.estimation?.packSoc_pct ?? null);
+      assert.ok(Math.abs(resumed - soc) < 1, `SOC ${soc} % before the stop, ${resumed} % after the start`);
+    } finally {
+      await second.stop();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

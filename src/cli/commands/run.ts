@@ -16,12 +16,21 @@ export function registerRunCommand(program: Command, _context: CliContext): void
     .action(async (options: { config?: string; can?: string }) => {
       const config = loadConfig(options.config);
       const log = createLogger({ level: config.daemon.logLevel, format: config.daemon.logFormat });
-      const daemon = await startDaemon({ config, log, canSpec: options.can });
+      const daemon = await startDaemon({
+        config,
+        log,
+        canSpec: options.can,
+        loadConfig: () => loadConfig(options.config),
+      });
+      // systemd's ExecReload and `kill -HUP`: re-read the configuration; an invalid one is refused and logged.
+      const onHup = () => void daemon.reload();
+      process.on("SIGHUP", onHup);
       await new Promise<void>((resolve) => {
         const stop = (signal: string) => {
           log.info("signal received", { signal });
           process.off("SIGINT", onInt);
           process.off("SIGTERM", onTerm);
+          process.off("SIGHUP", onHup);
           daemon.stop().then(resolve, (error: unknown) => {
             log.error("stop failed", { error });
             resolve();

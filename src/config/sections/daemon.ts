@@ -10,7 +10,11 @@ export interface DaemonConfig {
   readonly controlSocket: string;
   readonly logLevel: LogLevel;
   readonly logFormat: LogFormat;
+  readonly contactorsAtStop: ContactorsAtStop;
 }
+
+/** What the daemon does with the contactors when it stops on purpose (SIGTERM, `systemctl stop`). */
+export type ContactorsAtStop = "open" | "leaveToFailSafe";
 
 /** As written in a file: without `controlSocket` it lives in `dataDir`. */
 export type DaemonConfigInput = Omit<DaemonConfig, "controlSocket"> & { readonly controlSocket?: string };
@@ -36,6 +40,14 @@ export const daemonSection: ConfigSection<"daemon", DaemonConfig, DaemonConfigIn
         enum: ["error", "warn", "info", "debug"],
         description: "Least severe log level written.",
       },
+      contactorsAtStop: {
+        type: "string",
+        enum: ["open", "leaveToFailSafe"],
+        description:
+          "At an ordered stop: `open` commands the contactors open (after the PCS is told to stop) before the daemon " +
+          "exits; `leaveToFailSafe` keeps commanding them to the end and lets the contactor unit's 500 ms " +
+          "fail-safe open them once the commands stop.",
+      },
       logFormat: {
         type: "string",
         enum: ["json", "text"],
@@ -44,6 +56,6 @@ export const daemonSection: ConfigSection<"daemon", DaemonConfig, DaemonConfigIn
     },
     ["controlSocket"],
   ),
-  defaults: { dataDir: "./data", logLevel: "info", logFormat: "json" },
+  defaults: { dataDir: "./data", logLevel: "info", logFormat: "json", contactorsAtStop: "open" },
   resolve: (raw) => ({ ...raw, controlSocket: raw.controlSocket ?? join(raw.dataDir, "bcu.sock") }),
 };
