@@ -1,7 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { X509Certificate } from "node:crypto";
-import { OPCUACertificateManager } from "node-opcua";
 
 /** A `bcu opcua trust|reject` selector that matches no certificate, or several. */
 export class PkiError extends Error {
@@ -23,41 +22,9 @@ export interface ClientCertificateInfo {
   readonly file: string;
 }
 
-type VerifyArguments = Parameters<OPCUACertificateManager["verifyCertificate"]>;
-
-/**
- * node-opcua keeps the trust list in memory, updated by a file watcher that can miss a move made by another
- * process (`bcu opcua trust`). Before refusing a client as untrusted it reads the folders again: a trust takes
- * effect at the client's next attempt, and only refused attempts pay for the re-read.
- */
-class ServerCertificateManager extends OPCUACertificateManager {
-  protected override async verifyCertificateAsync(
-    certificate: VerifyArguments[0],
-    options: NonNullable<VerifyArguments[1]>,
-  ) {
-    const status = await super.verifyCertificateAsync(certificate, options);
-    if (String(status) !== "BadCertificateUntrusted") return status;
-    await this.reloadCertificates();
-    return super.verifyCertificateAsync(certificate, options);
-  }
-}
-
 /** Folders of node-opcua's PKI layout (`trusted/certs`, `rejected`), which the server watches while it runs. */
 export function pkiFolders(pkiDir: string): Readonly<Record<CertificateStatus, string>> {
   return { trusted: join(pkiDir, "trusted", "certs"), rejected: join(pkiDir, "rejected") };
-}
-
-/**
- * The server's certificate store in `pkiDir`. The server creates its own key and self-signed certificate there on
- * first start. A client certificate that is not trusted is refused and filed under `rejected` for
- * `bcu opcua trust`, unless `trustUnknownClients` (commissioning).
- */
-export function createServerCertificateManager(pkiDir: string, trustUnknownClients: boolean): OPCUACertificateManager {
-  return new ServerCertificateManager({
-    rootFolder: pkiDir,
-    automaticallyAcceptUnknownCertificate: trustUnknownClients,
-    name: "bcu-server",
-  });
 }
 
 function readCertificate(file: string): X509Certificate | null {

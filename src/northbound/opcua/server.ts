@@ -10,7 +10,7 @@ import { OpcuaAccess } from "./access.ts";
 import { buildRackAddressSpace } from "./address-space.ts";
 import { RackConditions } from "./alarms.ts";
 import { addRackMethods } from "./methods.ts";
-import { createServerCertificateManager } from "./pki.ts";
+import { createServerCertificateManager } from "./pki-manager.ts";
 import { publishSnapshot } from "./publisher.ts";
 
 /** The product's namespace: every node of the rack lives here (`ns=<index>;s=Rack.ZBAT1.Vol`). */
