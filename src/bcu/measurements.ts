@@ -3,6 +3,8 @@ import type {
   BmuStatus,
   BmuTemperatures,
   ContactorFeedback,
+  ImdInfo,
+  ImdResponse,
   IvtResult,
   RackMessage,
 } from "../can/codecs/messages.ts";
@@ -34,6 +36,14 @@ export interface MeasurementState {
   readonly ivtTimeMs: Float64Array;
   contactorFeedback: ContactorFeedback | null;
   contactorFeedbackTimeMs: number;
+  /** Latest IMD_Info of the insulation monitor and its time (-Infinity before the first). */
+  imdInfo: ImdInfo | null;
+  imdInfoTimeMs: number;
+  /**
+   * IMD_Responses received since the insulation driver last took them (`takeImdResponses`), oldest first. Bounded:
+   * the driver has at most one request outstanding, so more than a few means nobody is reading them.
+   */
+  readonly imdResponses: ImdResponse[];
   /** Frames this model took in (all kinds), for status. */
   messagesIngested: number;
   /** Messages from nodes that are not part of this rack's topology. */
@@ -58,6 +68,9 @@ export function createMeasurementState(topology: RackTopology): MeasurementState
     ivtTimeMs: new Float64Array(8).fill(-Infinity),
     contactorFeedback: null,
     contactorFeedbackTimeMs: -Infinity,
+    imdInfo: null,
+    imdInfoTimeMs: -Infinity,
+    imdResponses: [],
     messagesIngested: 0,
     messagesFromForeignNodes: 0,
   };
@@ -99,10 +112,28 @@ export function ingestMessage(state: MeasurementState, message: RackMessage, tim
         state.contactorFeedbackTimeMs = timestampMs;
       }
       break;
+    case "imdInfo":
+      if (timestampMs >= state.imdInfoTimeMs) {
+        state.imdInfo = message;
+        state.imdInfoTimeMs = timestampMs;
+      }
+      break;
+    case "imdResponse":
+      if (state.imdResponses.length >= IMD_RESPONSES_KEPT) state.imdResponses.shift();
+      state.imdResponses.push(message);
+      break;
     default:
       return;
   }
   state.messagesIngested++;
+}
+
+/** IMD_Responses kept for the insulation driver between two cycles. */
+export const IMD_RESPONSES_KEPT = 16;
+
+/** The IMD_Responses received since the last call, oldest first (for the insulation driver, once per cycle). */
+export function takeImdResponses(state: MeasurementState): ImdResponse[] {
+  return state.imdResponses.splice(0);
 }
 
 function ingestCellVoltages(state: MeasurementState, message: BmuCellVoltages, timestampMs: number): void {

@@ -1,4 +1,4 @@
-import type { BmuStatus, ContactorFeedback } from "../can/codecs/messages.ts";
+import type { BmuStatus, ContactorFeedback, ImdInfo } from "../can/codecs/messages.ts";
 import type { MeasurementState } from "./measurements.ts";
 
 /** How long a value stays usable after it was measured. From configuration (`measurements`). */
@@ -8,7 +8,12 @@ export interface MeasurementTimeouts {
   readonly bmuStatusTimeout_ms: number;
   readonly currentSensorTimeout_ms: number;
   readonly contactorFeedbackTimeout_ms: number;
+  /** IMD_Info (sent every 1 s) older than this is stale. Default `IMD_INFO_TIMEOUT_MS`. */
+  readonly imdInfoTimeout_ms?: number;
 }
+
+/** The issue's rule: an insulation monitor that stops sending IMD_Info for 5 s is a fault, never a value. */
+export const IMD_INFO_TIMEOUT_MS = 5000;
 
 export interface BmuView {
   /** CAN node address. */
@@ -63,6 +68,14 @@ export interface RackMeasurements {
   /** Current sensor fresh and without error bits. */
   readonly currentSensorOk: boolean;
   readonly contactorFeedback: ContactorFeedback | null;
+  /**
+   * The insulation monitor's latest IMD_Info; null when it is stale (`imdInfoTimeout_ms`) or never came. Its R_iso
+   * is a value only when the insulation driver says so (`../insulation`): device bits, start-up and self-test.
+   * Optional only so that hand-built measurements (tests, benches) need not name it; `assessMeasurements` sets it.
+   */
+  readonly imdInfo?: ImdInfo | null;
+  /** When that IMD_Info was received (-Infinity: never). */
+  readonly imdInfoTimeMs?: number;
   readonly bmus: readonly BmuView[];
   /** Names of nodes that stopped talking: `bmu3`, `ivt`, `contactorUnit`. */
   readonly staleNodes: readonly string[];
@@ -167,6 +180,9 @@ export function assessMeasurements(
     state.contactorFeedbackTimeMs >= nowMs - timeouts.contactorFeedbackTimeout_ms ? state.contactorFeedback : null;
   if (contactorFeedback === null) staleNodes.push("contactorUnit");
 
+  const imdInfoTimeout = timeouts.imdInfoTimeout_ms ?? IMD_INFO_TIMEOUT_MS;
+  const imdInfo = state.imdInfoTimeMs >= nowMs - imdInfoTimeout ? state.imdInfo : null;
+
   return {
     timeMs: nowMs,
     cellVoltage_mV,
@@ -189,6 +205,8 @@ export function assessMeasurements(
     currentSensorTemperature_degC: ivtSlowValue(4, 0.1),
     currentSensorOk: current_A !== null,
     contactorFeedback,
+    imdInfo,
+    imdInfoTimeMs: state.imdInfoTimeMs,
     bmus,
     staleNodes,
   };

@@ -4,6 +4,7 @@ import { canSection } from "./sections/can.ts";
 import { contactorsSection } from "./sections/contactors.ts";
 import { cycleSection } from "./sections/cycle.ts";
 import { daemonSection } from "./sections/daemon.ts";
+import { insulationSection } from "./sections/insulation.ts";
 import { measurementsSection } from "./sections/measurements.ts";
 import { modbusSection } from "./sections/modbus.ts";
 import { opcuaSection } from "./sections/opcua.ts";
@@ -23,6 +24,7 @@ export const configSections = [
   cycleSection,
   protectionSection,
   contactorsSection,
+  insulationSection,
   balancingSection,
   simulatorSection(),
   storeSection,

@@ -17,6 +17,15 @@ export interface ContactorConfig {
   readonly closeAtStartup: boolean;
   /** Ask the contactor unit to trip the DC breaker while a weld is detected (the breaker then needs a hand). */
   readonly shuntTripOnWeld: boolean;
+  /**
+   * The main contactors' rated breaking current. Opening above it draws an arc that welds them: above it the BCU
+   * trips the DC breaker instead and opens the contactors once the current is below it (or the breaker is open).
+   */
+  readonly ratedBreakingCurrent_A: number;
+  /** Open the contactors when the cabinet door opens (as an open command). */
+  readonly openOnDoorOpen: boolean;
+  /** Refuse a close while the cabinet door is open. */
+  readonly refuseCloseWhileDoorOpen: boolean;
 }
 
 /*
@@ -33,5 +42,8 @@ export function defaultContactorConfig(): ContactorConfig {
     weldLinkVoltage_pct: 99,
     closeAtStartup: false,
     shuntTripOnWeld: true,
+    ratedBreakingCurrent_A: 1500,
+    openOnDoorOpen: true,
+    refuseCloseWhileDoorOpen: true,
   };
 }

@@ -64,6 +64,15 @@ export interface ContactorState {
   lastRefusal: string;
   /** Completed close sequences (contactor wear). */
   operations: number;
+  /**
+   * An open that is wanted (protection, an open request, the door) but waits: the current is above the contactors'
+   * rated breaking current. "" when none.
+   */
+  openDeferred: string;
+  /** The breaker shunt trip is commanded for a current the contactors cannot break, until the breaker reports open. */
+  breakerTripRequested: boolean;
+  /** Why the breaker trip was last commanded (weld or over-current), or "". */
+  breakerTripReason: string;
 }
 
 export function createContactorState(config: ContactorConfig): ContactorState {
@@ -80,6 +89,9 @@ export function createContactorState(config: ContactorConfig): ContactorState {
     startupClosePending: config.closeAtStartup,
     lastRefusal: "",
     operations: 0,
+    openDeferred: "",
+    breakerTripRequested: false,
+    breakerTripReason: "",
   };
 }
 
@@ -120,11 +132,34 @@ export function stepContactors(
     enter("fault", ALL_OPEN, reason, 3);
   };
 
+  // A closed rack opens only under a current its contactors can break; above it the breaker trips first.
+  const tryOpen = (reason: string, level: 0 | 1 | 2 | 3) => {
+    if (state.state !== "closed") return;
+    const blocked = overBreakingCurrent(m, config);
+    if (blocked === "") {
+      state.openDeferred = "";
+      enter("opening", ALL_OPEN, reason, level);
+      return;
+    }
+    state.openDeferred = reason;
+    if (!state.breakerTripRequested) {
+      state.breakerTripRequested = true;
+      state.breakerTripReason = `${blocked}: breaker tripped first, contactors open once it has interrupted`;
+    }
+  };
+
   // Protection first: a close in progress stops at any level 3; a closed rack opens when the protection says so.
   if ((state.state === "precharging" || state.state === "closing") && protection.openContactors !== "none") {
     enter("opening", ALL_OPEN, `close aborted by protection: ${protection.level3Causes.join("; ")}`, 3);
   } else if (state.state === "closed" && protection.openContactors === "immediate") {
-    enter("opening", ALL_OPEN, `opened by protection: ${protection.level3Causes.join("; ")}`, 3);
+    tryOpen(`opened by protection: ${protection.level3Causes.join("; ")}`, 3);
+  }
+  if (config.openOnDoorOpen && fb !== null && fb.doorOpen) {
+    if (state.state === "precharging" || state.state === "closing") {
+      enter("opening", ALL_OPEN, "close aborted: the cabinet door is open", 1);
+    } else {
+      tryOpen("opened: the cabinet door is open", 1);
+    }
   }
 
   const requests: ContactorRequest[] = [...input.requests];
@@ -134,13 +169,12 @@ export function stepContactors(
   }
   for (const request of requests) {
     if (request === "open") {
-      if (state.state === "precharging" || state.state === "closing" || state.state === "closed") {
-        enter("opening", ALL_OPEN, "open requested");
-      }
+      if (state.state === "precharging" || state.state === "closing") enter("opening", ALL_OPEN, "open requested");
+      else tryOpen("open requested", 0);
       results.push({ request, accepted: true, reason: "" });
       continue;
     }
-    const reason = closeRefusal(state, protection, m);
+    const reason = closeRefusal(state, protection, m, config);
     if (reason !== "") {
       refusals.push(reason);
       state.lastRefusal = reason;
@@ -159,9 +193,28 @@ export function stepContactors(
     }
   }
 
+  if (state.state === "closed" && state.openDeferred !== "") tryOpen(state.openDeferred, 3);
+  else if (state.state !== "closed") state.openDeferred = "";
+
   advance(state, m, config, protection, nowMs, enter, fault);
 
-  state.breakerShuntTrip = state.welded && config.shuntTripOnWeld;
+  // The breaker, once open, stays open until closed by hand: the over-current trip command can drop then.
+  if (state.breakerTripRequested && fb !== null && !fb.breakerClosed) state.breakerTripRequested = false;
+  const weldTrip = state.welded && config.shuntTripOnWeld;
+  const trip = weldTrip || state.breakerTripRequested;
+  if (trip && !state.breakerShuntTrip) {
+    if (weldTrip && !state.breakerTripRequested) {
+      state.breakerTripReason = `contactor welded: ${weldEvidence(state, m, config, nowMs)}`;
+    }
+    events.push({
+      timeMs: nowMs,
+      kind: "contactor",
+      source: "breaker",
+      level: 3,
+      message: `breaker shunt trip commanded: ${state.breakerTripReason}`,
+    });
+  }
+  state.breakerShuntTrip = trip;
   return {
     command: { ...state.command, breakerShuntTrip: state.breakerShuntTrip },
     state: state.state,
@@ -286,8 +339,23 @@ function weldEvidence(state: ContactorState, m: RackMeasurements, config: Contac
   return "";
 }
 
+/** Why the current is too high for the contactors to break, or "" (also when the breaker is open: it interrupts). */
+function overBreakingCurrent(m: RackMeasurements, config: ContactorConfig): string {
+  const fb = m.contactorFeedback;
+  if (fb !== null && !fb.breakerClosed) return "";
+  const current = m.current_A;
+  // Unknown current: open (fail safe: nothing says the contactors cannot break it).
+  if (current === null || Math.abs(current) <= config.ratedBreakingCurrent_A) return "";
+  return `${Math.abs(current).toFixed(0)} A is above the contactors' rated breaking current of ${config.ratedBreakingCurrent_A} A`;
+}
+
 /** Why a close request is refused now, or "" when it may proceed. */
-function closeRefusal(state: ContactorState, protection: ProtectionOutput, m: RackMeasurements): string {
+function closeRefusal(
+  state: ContactorState,
+  protection: ProtectionOutput,
+  m: RackMeasurements,
+  config: ContactorConfig,
+): string {
   if (protection.forceZero) {
     return `close refused: level-3 fault present: ${protection.level3Causes.join("; ")}. Remove the cause, then reset the faults`;
   }
@@ -306,8 +374,22 @@ function closeRefusal(state: ContactorState, protection: ProtectionOutput, m: Ra
     const closed = NAMES.filter((n) => fb.closed[n]).map((n) => LABEL[n]);
     return `close refused: ${closed.join(", ")} reported closed while commanded open`;
   }
+  const cabinet = cabinetRefusal(fb, config);
+  if (cabinet !== "") return cabinet;
   if (m.packVoltage_V === null || m.linkVoltage_V === null) {
     return "close refused: pack or DC-link voltage unknown (current sensor IVT-S stale or in error); the precharge needs both";
   }
+  return "";
+}
+
+/** A cabinet input that forbids closing (the protection table raises its alarm after its debounce). */
+function cabinetRefusal(fb: ContactorFeedback, config: ContactorConfig): string {
+  if (!fb.breakerClosed || fb.breakerTripped) {
+    return "close refused: the DC breaker is open or tripped; close it by hand, then reset the faults";
+  }
+  if (!fb.hvilIntact) return "close refused: the HV interlock loop (HVIL) is open; check the HV connectors and covers";
+  if (fb.emergencyStop) return "close refused: the emergency stop is pressed; release it, then reset the faults";
+  if (fb.fireAlarm) return "close refused: the fire alarm is active; clear it, then reset the faults";
+  if (config.refuseCloseWhileDoorOpen && fb.doorOpen) return "close refused: the cabinet door is open; close it first";
   return "";
 }

@@ -232,6 +232,93 @@ export const ALARM_IDS = [
     unit: "flag",
     level3Required: true,
   },
+  // Safety I/O around the DC switchgear (docs/safety-io.md): contactor unit byte 2 and the insulation monitor.
+  {
+    id: "breakerOpen",
+    title: "DC breaker open or tripped",
+    description:
+      "The DC breaker's auxiliary contact reports it open, or its alarm contact tripped, while it should be closed (1 = open). It must be closed again by hand.",
+    direction: "high",
+    appliesWhen: "always",
+    tableUnit: "flag",
+    unit: "flag",
+    level3Required: true,
+  },
+  {
+    id: "hvilOpen",
+    title: "HV interlock loop open",
+    description: "The high-voltage interlock loop (HVIL) through the HV connectors and covers is broken (1 = broken).",
+    direction: "high",
+    appliesWhen: "always",
+    tableUnit: "flag",
+    unit: "flag",
+    level3Required: true,
+  },
+  {
+    id: "emergencyStop",
+    title: "Emergency stop",
+    description:
+      "An emergency stop button is pressed (1 = pressed); the hardware also cuts the contactor coils. Latched until released and reset.",
+    direction: "high",
+    appliesWhen: "always",
+    tableUnit: "flag",
+    unit: "flag",
+    level3Required: true,
+  },
+  {
+    id: "fireAlarm",
+    title: "Fire alarm",
+    description:
+      "The cabinet's fire detection reports smoke, heat or gas, or the suppression released (1 = alarm). The EMS acts for the site.",
+    direction: "high",
+    appliesWhen: "always",
+    tableUnit: "flag",
+    unit: "flag",
+    level3Required: true,
+  },
+  {
+    id: "doorOpen",
+    title: "Cabinet door open",
+    description: "The cabinet door switch reports the door open (1 = open).",
+    direction: "high",
+    appliesWhen: "always",
+    tableUnit: "flag",
+    unit: "flag",
+    level3Required: false,
+  },
+  {
+    id: "insulationResistance",
+    title: "Insulation resistance low",
+    description:
+      "Insulation resistance of the IT system to the chassis, from the insulation monitor, per volt of the rack's nominal voltage. Only valid, current readings taken outside a self-test count.",
+    direction: "low",
+    appliesWhen: "always",
+    tableUnit: "Ω/V",
+    unit: "Ω/V",
+    level3Required: true,
+  },
+  {
+    id: "insulationFaultReported",
+    title: "Insulation fault reported by the monitor",
+    description:
+      "The insulation monitor's own insulation-fault or ground-fault bit is set in a valid reading (1 = set).",
+    direction: "high",
+    appliesWhen: "always",
+    tableUnit: "flag",
+    unit: "flag",
+    level3Required: false,
+  },
+  {
+    id: "insulationMonitorFault",
+    title: "Insulation monitor fault",
+    description:
+      "The insulation monitor is silent (no IMD_Info for the silence timeout), refused or did not answer a start-up request, failed its self-test or reports a system failure (1 = fault). The insulation is then not watched.",
+    direction: "high",
+    appliesWhen: "always",
+    tableUnit: "flag",
+    unit: "flag",
+    level3Required: false,
+  },
 ] as const satisfies readonly AlarmDefinition[];
 
 export type AlarmId = (typeof ALARM_IDS)[number]["id"];

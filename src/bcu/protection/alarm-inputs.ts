@@ -2,6 +2,7 @@ import type { ContactorFaults } from "../contactors/contactor-faults.ts";
 import type { RackMeasurements } from "../rack-measurements.ts";
 import type { RackTopology } from "../rack-topology.ts";
 import { ALARM_INDEX } from "./alarm-ids.ts";
+import { safetyIoValues, type InsulationContext } from "./safety-io-inputs.ts";
 
 /** What the protection needs besides the measurements. */
 export interface ProtectionContext {
@@ -11,6 +12,8 @@ export interface ProtectionContext {
   readonly contactorFaults: ContactorFaults;
   /** Main contactors closed (pack connected to the PCS). When open, a level-3 fault needs no grace period. */
   readonly contactorsClosed: boolean;
+  /** From the insulation driver's step of this cycle; absent: the insulation alarms hold (unknown). */
+  readonly insulation?: InsulationContext;
 }
 
 /** Times the inputs were last seen healthy, for the "how long lost" values. Owned by the protection state. */
@@ -91,6 +94,8 @@ export function computeAlarmValues(
   values[I.contactorFeedbackMismatch] = faults.feedbackMismatch_ms;
   values[I.prechargeFailure] = faults.prechargeFailed ? 1 : 0;
   values[I.contactorWelded] = faults.welded ? 1 : 0;
+
+  safetyIoValues(m, ctx.insulation, values);
 }
 
 /** BMU communication loss and the two plausibility checks: one pass over the cells and sensors of each BMU. */

@@ -12,7 +12,7 @@ export function reportScale(alarm: number, topology: RackTopology): number {
     : 1;
 }
 
-const DECIMALS: Record<string, number> = { mV: 0, V: 1, degC: 0, K: 0, A: 1, "%": 1, ms: 0, flag: 0 };
+const DECIMALS: Record<string, number> = { mV: 0, V: 1, degC: 0, K: 0, A: 1, "%": 1, ms: 0, flag: 0, "Ω/V": 0 };
 
 /** "3712 mV", "866.4 V", "3 flag" → "set" for flags. */
 export function formatValue(value: number, unit: string): string {

@@ -2,6 +2,7 @@
 export { ALARM_COUNT, ALARM_IDS, ALARM_INDEX, isAlarmId } from "./alarm-ids.ts";
 export type { AlarmApplies, AlarmDefinition, AlarmDirection, AlarmId } from "./alarm-ids.ts";
 export type { ProtectionContext } from "./alarm-inputs.ts";
+export type { InsulationContext } from "./safety-io-inputs.ts";
 export {
   checkProtectionConfig,
   OPEN_MODES,

@@ -167,6 +167,53 @@ const DEFAULT_TABLE: Record<AlarmId, ProtectionRowDocument> = {
     level2: off(derate(1, 0, 0, 0, 0.5)),
     level3: disconnect(1, 0, 0, 0, "immediate"),
   },
+  // Cabinet inputs arrive every 100 ms (HVU_ContactorFb byte 2): a debounce of a few frames rides through a
+  // bouncing contact, and the safety inputs stay short because the hazard is immediate.
+  breakerOpen: {
+    level1: off(level(1, 0, 0, 0)),
+    level2: off(derate(1, 0, 0, 0, 0.5)),
+    level3: disconnect(1, 0, 200, 500, "immediate"),
+  },
+  // Close refused while broken, clears when the loop is whole again (no reset).
+  hvilOpen: {
+    level1: off(level(1, 0, 0, 0)),
+    level2: off(derate(1, 0, 0, 0, 0.5)),
+    level3: { ...disconnect(1, 0, 200, 500, "immediate"), latching: false },
+  },
+  emergencyStop: {
+    level1: off(level(1, 0, 0, 0)),
+    level2: off(derate(1, 0, 0, 0, 0.5)),
+    level3: disconnect(1, 0, 100, 500, "immediate"),
+  },
+  fireAlarm: {
+    level1: off(level(1, 0, 0, 0)),
+    level2: off(derate(1, 0, 0, 0, 0.5)),
+    level3: disconnect(1, 0, 300, 1000, "immediate"),
+  },
+  // Level 1; the contactor machine opens and refuses a close while the door is open (contactors configuration).
+  doorOpen: {
+    level1: level(1, 0, 500, 500),
+    level2: off(derate(1, 0, 0, 0, 0.5)),
+    level3: off(disconnect(1, 0, 500, 500, "afterGrace")),
+  },
+  // Ω/V of the nominal voltage (768 V: 384 kΩ and 77 kΩ). Readings come every 1 s and move slowly.
+  insulationResistance: {
+    level1: level(500, 550, 3000, 10000),
+    level2: off(derate(250, 300, 3000, 10000, 0.5)),
+    level3: disconnect(100, 120, 3000, 10000, "afterGrace"),
+  },
+  insulationFaultReported: {
+    level1: off(level(1, 0, 3000, 10000)),
+    level2: off(derate(1, 0, 3000, 10000, 0.5)),
+    level3: disconnect(1, 0, 3000, 10000, "afterGrace"),
+  },
+  // Warn at once; without insulation watching for 5 minutes, stop (the system is IT: a first fault is not yet a
+  // hazard, an unnoticed second one is).
+  insulationMonitorFault: {
+    level1: level(1, 0, 0, 5000),
+    level2: off(derate(1, 0, 0, 5000, 0.5)),
+    level3: disconnect(1, 0, 300_000, 5000, "afterGrace"),
+  },
 };
 
 /** The defaults as a configuration file writes them. A fresh copy on every call. */

@@ -43,6 +43,22 @@ export const contactorsSection = defineSection<"contactors", ContactorConfig>({
       type: "boolean",
       description: "Trip the DC breaker (shunt trip) while a weld is detected; the breaker then needs closing by hand.",
     },
+    ratedBreakingCurrent_A: {
+      type: "number",
+      exclusiveMinimum: 0,
+      maximum: 100000,
+      unit: "A",
+      description:
+        "The main contactors' rated breaking current: above it the BCU trips the DC breaker instead of opening them (they would weld), and opens them once the current is below it or the breaker is open.",
+    },
+    openOnDoorOpen: {
+      type: "boolean",
+      description: "Open the contactors when the cabinet door opens.",
+    },
+    refuseCloseWhileDoorOpen: {
+      type: "boolean",
+      description: "Refuse a close request while the cabinet door is open.",
+    },
   }),
   defaults: defaultContactorConfig(),
 });
