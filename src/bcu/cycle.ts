@@ -1,6 +1,6 @@
 import type { BcuCommand, CommandResult } from "./commands.ts";
 import type { BcuEvent } from "./events.ts";
-import { createMeasurementState, type MeasurementState } from "./measurements.ts";
+import { createMeasurementState, takeImdResponses, type MeasurementState } from "./measurements.ts";
 import { assessMeasurements, type MeasurementTimeouts, type RackMeasurements } from "./rack-measurements.ts";
 import { cellCount, type RackTopology } from "./rack-topology.ts";
 import type { Snapshot } from "./snapshot.ts";
@@ -29,6 +29,15 @@ import {
 import type { BalancingConfig } from "./balancing/balancing-config.ts";
 import { createBalancingState, stepBalancing, type BalancingState } from "./balancing/balancing.ts";
 import { buildSnapshot } from "./snapshot-views.ts";
+import type { ImdRequest } from "../can/codecs/messages.ts";
+import {
+  createImdDriverState,
+  defaultInsulationConfig,
+  resolveInsulationSettings,
+  stepImdDriver,
+  type ImdDriverState,
+  type InsulationConfig,
+} from "./insulation/index.ts";
 
 /** What the cycle needs from the configuration (the daemon passes the whole validated configuration). */
 export interface CycleConfig {
@@ -40,6 +49,8 @@ export interface CycleConfig {
   /** Defaults for the rack's cells when absent. */
   readonly estimation?: EstimationConfig;
   readonly limits?: LimitsConfig;
+  /** The insulation monitor; absent: no monitor driven (a capture or test without one). */
+  readonly insulation?: InsulationConfig;
 }
 
 /** Everything the BCU remembers between cycles. Owned by one pipeline; mutated only by ingest and the cycle. */
@@ -52,6 +63,7 @@ export interface BcuState {
   readonly protection: ProtectionState;
   readonly contactors: ContactorState;
   readonly balancing: BalancingState;
+  readonly insulation: ImdDriverState;
   contactorFaults: ContactorFaults;
   balancingMasks: Uint32Array;
   balancingActiveCells: number;
@@ -68,6 +80,8 @@ export interface CycleOutputs {
   readonly contactorCommand: ContactorCommandOut;
   /** Balancing masks per BMU (0x300+n) when this cycle recomputed them (once per second), else null. */
   readonly balancing: { readonly masks: Uint32Array; readonly timeout_s: number } | null;
+  /** Requests to the insulation monitor (IMD_Request 0x022), to send in order, at once. */
+  readonly imdRequests: readonly ImdRequest[];
 }
 
 export interface CycleResult {
@@ -103,6 +117,7 @@ export function createBcuState(
     protection: createProtectionState(config.protection, config.rack),
     contactors: createContactorState(config.contactors),
     balancing: createBalancingState(config.rack),
+    insulation: createImdDriverState(),
     contactorFaults: NO_CONTACTOR_FAULTS,
     balancingMasks: new Uint32Array(config.rack.bmuCount),
     balancingActiveCells: 0,
@@ -167,6 +182,24 @@ export function runCycle(
     }
   }
 
+  const insulationSettings = resolveInsulationSettings(
+    config.insulation ?? { ...defaultInsulationConfig(), enabled: false },
+    config.rack,
+    config.protection,
+  );
+  const imd = stepImdDriver(
+    state.insulation,
+    {
+      info: state.measurements.imdInfo,
+      infoTimeMs: state.measurements.imdInfoTimeMs,
+      responses: takeImdResponses(state.measurements),
+      contactorsClosed: state.contactors.state === "closed",
+    },
+    insulationSettings,
+    nowMs,
+  );
+  events.push(...imd.events);
+
   const protection = evaluateProtection(
     state.protection,
     m,
@@ -174,6 +207,7 @@ export function runCycle(
       packSoc_pct: estimation.socValid ? estimation.packSoc_pct : null,
       contactorFaults: state.contactorFaults,
       contactorsClosed: state.contactors.state === "closed",
+      ...(insulationSettings.enabled ? { insulation: imd.insulation } : {}),
     },
     config.protection,
     nowMs,
@@ -248,7 +282,7 @@ export function runCycle(
     commandResults,
   });
   state.lastSnapshot = snapshot;
-  return { snapshot, outputs: { contactorCommand: contactors.command, balancing } };
+  return { snapshot, outputs: { contactorCommand: contactors.command, balancing, imdRequests: imd.requests } };
 }
 
 function result(command: BcuCommand, accepted: boolean, reason: string, nowMs: number): CommandResult {

@@ -7,6 +7,7 @@ import { persistEstimation, type PersistedEstimation } from "../bcu/estimation/i
 import type { AlarmView } from "../bcu/snapshot.ts";
 import { CONTACTOR_CMD_PERIOD_MS, encodeContactorCommand } from "../can/codecs/contactor.ts";
 import { encodeBalancingCommand } from "../can/codecs/bmu.ts";
+import { encodeImdRequest } from "../can/codecs/imd.ts";
 import { ingestMessage } from "../bcu/measurements.ts";
 import type { Snapshot } from "../bcu/snapshot.ts";
 import type { Cancel, Scheduler } from "../time/scheduler.ts";
@@ -97,6 +98,7 @@ export class BcuPipeline {
     // A changed contactor command goes out in the cycle that decided it, whatever the cycle period.
     if (contactorKey(outputs) !== this.lastContactorKey) this.sendContactorCommand();
     if (outputs.balancing) this.sendBalancing(outputs.balancing);
+    for (const request of outputs.imdRequests) this.send(encodeImdRequest(request));
     for (const result of snapshot.commandResults) {
       this.waiting.get(result.id)?.(result);
       this.waiting.delete(result.id);
