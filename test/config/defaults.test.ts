@@ -38,6 +38,7 @@ test("the embedded default runs the simulator on the virtual bus, with the docum
     controlSocket: "data/bcu.sock",
     logLevel: "info",
     logFormat: "json",
+    contactorsAtStop: "open",
   });
 });
 
