@@ -12,6 +12,19 @@ export interface Nameplate {
   readonly energy_kWh: number;
 }
 
+/** The rack's rated capacity and energy from its configuration (cells in series × nominal voltage × Ah). */
+export function nameplateOf(rack: {
+  readonly bmuCount: number;
+  readonly cellsPerBmu: number;
+  readonly cell: { readonly capacity_Ah: number; readonly nominalVoltage_V: number };
+}): Nameplate {
+  const cells = rack.bmuCount * rack.cellsPerBmu;
+  return {
+    capacity_Ah: rack.cell.capacity_Ah,
+    energy_kWh: (cells * rack.cell.nominalVoltage_V * rack.cell.capacity_Ah) / 1000,
+  };
+}
+
 /**
  * What a write to a writable point does. `command` turns the written value (already checked against the
  * point's range) into the BCU command to queue, or null when the value is only kept for read-back (a state the

@@ -1,11 +1,6 @@
 /** Modbus TCP northbound: the server the PCS polls, its register maps and a small client. */
-export {
-  startModbusServer,
-  nameplateOf,
-  type RunningModbusServer,
-  type SnapshotSource,
-  type StartModbusOptions,
-} from "./start.ts";
+export { startModbusServer, type RunningModbusServer, type SnapshotSource, type StartModbusOptions } from "./start.ts";
+export { nameplateOf } from "../../points/point.ts";
 export { ModbusTcpClient, ModbusExceptionError, ModbusClientError } from "./client.ts";
 export {
   validateRegisterMap,

@@ -4,7 +4,7 @@ import type { BcuCommand, CommandResult } from "../../bcu/commands.ts";
 import type { Snapshot } from "../../bcu/snapshot.ts";
 import type { BcuConfig } from "../../config/sections.ts";
 import type { Logger } from "../../daemon/log.ts";
-import type { Nameplate } from "../../points/point.ts";
+import { nameplateOf } from "../../points/point.ts";
 import { MapImage } from "./map-image.ts";
 import { ACTIVE_MAP_FILE, installerMapDir, loadMap, locateMap, readActiveMapChoice } from "./map-store.ts";
 import type { RegisterMap } from "./map-types.ts";
@@ -45,14 +45,6 @@ function packageVersion(): string {
     version: string;
   };
   return manifest.version;
-}
-
-export function nameplateOf(rack: BcuConfig["rack"]): Nameplate {
-  const cells = rack.bmuCount * rack.cellsPerBmu;
-  return {
-    capacity_Ah: rack.cell.capacity_Ah,
-    energy_kWh: (cells * rack.cell.nominalVoltage_V * rack.cell.capacity_Ah) / 1000,
-  };
 }
 
 /**

@@ -5,7 +5,7 @@ import type { Snapshot } from "../../bcu/snapshot.ts";
 import type { RackConfig } from "../../config/sections/rack.ts";
 import { opcuaPkiDir, type OpcuaConfig } from "../../config/sections/opcua.ts";
 import type { Logger } from "../../daemon/log.ts";
-import type { Nameplate } from "../../points/point.ts";
+import { nameplateOf } from "../../points/point.ts";
 import { OpcuaAccess } from "./access.ts";
 import { buildRackAddressSpace } from "./address-space.ts";
 import { RackConditions } from "./alarms.ts";
@@ -61,14 +61,6 @@ function packageVersion(): string {
     version: string;
   };
   return manifest.version;
-}
-
-export function nameplateOf(rack: RackConfig): Nameplate {
-  const cells = rack.bmuCount * rack.cellsPerBmu;
-  return {
-    capacity_Ah: rack.cell.capacity_Ah,
-    energy_kWh: (cells * rack.cell.nominalVoltage_V * rack.cell.capacity_Ah) / 1000,
-  };
 }
 
 /**
