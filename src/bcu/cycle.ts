@@ -278,6 +278,7 @@ export function runCycle(
     contactorOperations: state.contactorOperations,
     balancingMasks: state.balancingMasks,
     balancingActiveCells: state.balancingActiveCells,
+    insulation: insulationSettings.enabled ? imd.view : null,
     events,
     commandResults,
   });

@@ -6,6 +6,7 @@ import type { ProtectionOutput } from "./protection/protection.ts";
 import type { ContactorState, ContactorStepResult } from "./contactors/contactor-machine.ts";
 import type { RackMeasurements } from "./rack-measurements.ts";
 import type { RackTopology } from "./rack-topology.ts";
+import type { InsulationView } from "./insulation/imd-driver.ts";
 import type { AlarmView, BcuOperatingState, ContactorsView, EstimationView, LimitsView, Snapshot } from "./snapshot.ts";
 
 export interface SnapshotParts {
@@ -21,6 +22,7 @@ export interface SnapshotParts {
   readonly contactorOperations: number;
   readonly balancingMasks: Uint32Array;
   readonly balancingActiveCells: number;
+  readonly insulation: InsulationView | null;
   readonly events: readonly BcuEvent[];
   readonly commandResults: readonly CommandResult[];
 }
@@ -41,6 +43,7 @@ export function buildSnapshot(p: SnapshotParts): Snapshot {
     maxAlarmLevel,
     contactors: contactorsView(p),
     balancing: { activeCells: p.balancingActiveCells, masks: Array.from(p.balancingMasks) },
+    insulation: p.insulation,
     events: p.events,
     commandResults: p.commandResults,
   };

@@ -2,6 +2,7 @@ import type { RackMeasurements } from "./rack-measurements.ts";
 import type { RackTopology } from "./rack-topology.ts";
 import type { BcuEvent } from "./events.ts";
 import type { CommandResult } from "./commands.ts";
+import type { InsulationView } from "./insulation/imd-driver.ts";
 
 /** What the BCU is doing, as the PCS and SCADA see it. */
 export type BcuOperatingState = "starting" | "ready" | "running" | "fault";
@@ -90,6 +91,8 @@ export interface Snapshot {
   readonly maxAlarmLevel: 0 | 1 | 2 | 3;
   readonly contactors: ContactorsView | null;
   readonly balancing: BalancingView | null;
+  /** The insulation monitor as the BCU drives it; null when this BCU drives none. */
+  readonly insulation: InsulationView | null;
   /** Events raised in this cycle. */
   readonly events: readonly BcuEvent[];
   /** Results of the commands applied in this cycle. */

@@ -7,6 +7,7 @@ import { limitPoints } from "./limit-points.ts";
 import { measurementPoints } from "./measurement-points.ts";
 import type { PointDefinition } from "./point.ts";
 import { rackPoints } from "./rack-points.ts";
+import { safetyIoPoints } from "./safety-io-points.ts";
 
 /** The one catalog of published points, in a stable order (the docs and `bcu map points` list it so). */
 export const pointCatalog: readonly PointDefinition[] = [
@@ -15,6 +16,7 @@ export const pointCatalog: readonly PointDefinition[] = [
   ...limitPoints,
   ...alarmPoints,
   ...contactorPoints,
+  ...safetyIoPoints,
   ...batteryStatePoints,
   ...rackPoints,
   ...commandPoints,

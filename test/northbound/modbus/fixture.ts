@@ -87,6 +87,7 @@ export function rackSnapshot(overrides: Partial<Snapshot> = {}): Snapshot {
       operations: 77,
     },
     balancing: { activeCells: 5, masks: [] },
+    insulation: null,
     events: [],
     commandResults: [],
     ...overrides,
