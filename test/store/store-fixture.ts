@@ -5,11 +5,9 @@ import type { Snapshot } from "../../src/bcu/snapshot.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import type { BcuConfig } from "../../src/config/sections.ts";
 import type { StoreConfig } from "../../src/config/sections/store.ts";
-import { silentLogger } from "../../src/daemon/log.ts";
-import { BcuPipeline } from "../../src/daemon/pipeline.ts";
-import { VirtualCanBus } from "../../src/can/transports/virtual-bus.ts";
-import { RackSimulator } from "../../src/sim/rack-simulator.ts";
-import { ScriptedContactorMaster } from "../../src/sim/scripted-contactor-master.ts";
+import type { BcuPipeline } from "../../src/daemon/pipeline.ts";
+import type { RackSimulator } from "../../src/sim/rack-simulator.ts";
+import { createSimulatedRack } from "../../src/daemon/simulated-rack.ts";
 import { SimScheduler } from "../../src/time/sim-scheduler.ts";
 import type { BcuStore } from "../../src/store/store.ts";
 import { type StoreOwnConfig } from "../../src/store/store.ts";
@@ -40,18 +38,10 @@ export interface SimRack {
   readonly snapshots: Snapshot[];
 }
 
+/** The BCU and the simulated rack on one virtual bus (the daemon's embedded default), on simulated time. */
 export function simRack(config: BcuConfig, epochMs = EPOCH_MS): SimRack {
-  const scheduler = new SimScheduler(epochMs);
-  const bus = new VirtualCanBus(scheduler);
-  const { enabled: _enabled, ...simOptions } = config.simulator;
-  const sim = new RackSimulator(config.rack, simOptions, scheduler, bus.endpoint("sim"));
-  const master = new ScriptedContactorMaster(scheduler, bus.endpoint("master"));
-  const pipeline = new BcuPipeline({ config, scheduler, log: silentLogger, transport: bus.endpoint("bcu") });
-  const snapshots: Snapshot[] = [];
-  sim.start();
-  master.start();
-  pipeline.start();
-  return { scheduler, sim, pipeline, snapshots };
+  const rack = createSimulatedRack({ config, scheduler: new SimScheduler(epochMs) });
+  return { scheduler: rack.scheduler, sim: rack.simulator, pipeline: rack.pipeline, snapshots: [] };
 }
 
 /** Feeds every snapshot of `rack` to `store` (the daemon's wiring). */
