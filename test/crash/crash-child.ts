@@ -1,26 +1,17 @@
 /**
- * The process the SIGKILL test kills: the simulated default rack, the BCU pipeline, estimation (stepped here from
- * each snapshot, as the cycle will once it is integrated) and the store, on a clock locked to real time with an
- * offset (so that the rack charges at the ci-day profile's night rate). It prints, one per line:
+ * The process the SIGKILL test kills: the simulated default rack, the BCU pipeline, the store, on a clock locked to real time with an
+ * offset (so that the rack charges at the ci-day profile's night rate). The estimation is the cycle's own. It prints, one per line:
  *   restored <ok|none> <meanCellSoc> <packSoc>    the estimation state it started from
  *   ready
  *   truth <timeMs> <meanCellSoc> <packSoc>        the simulator's truth, every cycle
  *   ack <message>                                 an event the store has acknowledged (on the disk)
  * Arguments: <dataDir> <clockOffsetMs> <initialSoc>
  */
-import {
-  createEstimationState,
-  defaultEstimationConfig,
-  persistEstimation,
-  stepEstimation,
-} from "../../src/bcu/estimation/index.ts";
+import { createEstimationState, defaultEstimationConfig, persistEstimation } from "../../src/bcu/estimation/index.ts";
 import type { PersistedEstimation } from "../../src/bcu/estimation/index.ts";
-import { VirtualCanBus } from "../../src/can/transports/virtual-bus.ts";
 import { loadConfig } from "../../src/config/load.ts";
+import { createSimulatedRack } from "../../src/daemon/simulated-rack.ts";
 import { silentLogger } from "../../src/daemon/log.ts";
-import { BcuPipeline } from "../../src/daemon/pipeline.ts";
-import { RackSimulator } from "../../src/sim/rack-simulator.ts";
-import { ScriptedContactorMaster } from "../../src/sim/scripted-contactor-master.ts";
 import { startStore } from "../../src/store/store.ts";
 import { SimScheduler } from "../../src/time/sim-scheduler.ts";
 
@@ -34,47 +25,40 @@ const config = {
 };
 const out = (line: string): void => void process.stdout.write(line + "\n");
 const now = (): number => Math.floor(Date.now() + offsetMs);
+const mean = (values: ArrayLike<number>): number => Array.from(values).reduce((a, b) => a + b, 0) / values.length;
 
 const scheduler = new SimScheduler(now());
-const bus = new VirtualCanBus(scheduler);
-const { enabled: _enabled, ...simOptions } = config.simulator;
-const sim = new RackSimulator(
-  config.rack,
-  { ...simOptions, initialSoc: Number(socText), spread: { ...simOptions.spread, initialSoc: 0 } },
-  scheduler,
-  bus.endpoint("sim"),
-);
-const master = new ScriptedContactorMaster(scheduler, bus.endpoint("master"));
-const pipeline = new BcuPipeline({ config, scheduler, log: silentLogger, transport: bus.endpoint("bcu") });
 const store = startStore({ config, log: silentLogger, nowMs: () => scheduler.nowMs() });
-
-const restored = store.restore().get("estimation")?.data as PersistedEstimation | undefined;
-const estimationConfig = defaultEstimationConfig;
-const estimation = createEstimationState(config.rack, config.rack.cell, estimationConfig, {
-  measurements: null,
-  persisted: restored ?? null,
-  nowMs: scheduler.nowMs(),
-});
-if (!restored) {
-  // First start only: seeded from the truth, so that the test measures persistence, not the OCV start's accuracy.
-  const truth = sim.truth();
-  estimation.soc.set(truth.cellSoc);
-  estimation.needsOcvStart = false;
-  estimation.publishedSoc = truth.packSoc;
+let persisted = store.restore().get("estimation")?.data as PersistedEstimation | undefined;
+const restored = persisted !== undefined;
+const simulator = { initialSoc: Number(socText), spread: { ...config.simulator.spread, initialSoc: 0 } };
+const rack = createSimulatedRack({ config, scheduler, simulator, persisted: { estimation: persisted ?? null } });
+if (!persisted) {
+  // First start only: the BCU starts from the truth, so that the test measures persistence, not the OCV start.
+  const seed = createEstimationState(config.rack, config.rack.cell, defaultEstimationConfig, {
+    measurements: null,
+    persisted: null,
+    nowMs: scheduler.nowMs(),
+  });
+  const truth = rack.simulator.truth();
+  seed.soc.set(truth.cellSoc);
+  seed.needsOcvStart = false;
+  seed.publishedSoc = truth.packSoc;
+  persisted = persistEstimation(seed);
+  rack.stop();
+  rack.simulator.stop();
 }
-const mean = (values: ArrayLike<number>): number => Array.from(values).reduce((a, b) => a + b, 0) / values.length;
-out(`restored ${restored ? "ok" : "none"} ${mean(estimation.soc)} ${estimation.publishedSoc}`);
-store.registerState({ component: "estimation", version: 1, capture: () => persistEstimation(estimation) });
+const running = restored
+  ? rack
+  : createSimulatedRack({ config, scheduler, simulator, persisted: { estimation: persisted } });
+out(`restored ${restored ? "ok" : "none"} ${mean(persisted.cellSoc)} ${persisted.packSoc}`);
+store.registerState({ component: "estimation", version: 1, capture: () => running.pipeline.persistedEstimation() });
 
-pipeline.onSnapshot("estimation+store", (snapshot) => {
-  stepEstimation(estimation, snapshot.measurements, estimationConfig, snapshot.timeMs);
+running.pipeline.onSnapshot("store", (snapshot) => {
   store.onSnapshot(snapshot);
-  const truth = sim.truth();
+  const truth = running.simulator.truth();
   out(`truth ${truth.timeMs} ${mean(truth.cellSoc)} ${truth.packSoc}`);
 });
-sim.start();
-master.start();
-pipeline.start();
 
 let n = 0;
 setInterval(() => {
