@@ -17,6 +17,7 @@ import { createLimitsState, defaultLimitsConfig, stepLimits, type LimitsConfig, 
 import { createProtectionState, evaluateProtection, type ProtectionState } from "./protection/protection.ts";
 import type { ProtectionConfig } from "./protection/protection-config.ts";
 import { requestFaultReset } from "./protection/fault-reset.ts";
+import { restoreLatches, type PersistedLatches } from "./protection/latched-persistence.ts";
 import type { ContactorConfig } from "./contactors/contactor-config.ts";
 import { NO_CONTACTOR_FAULTS, type ContactorFaults } from "./contactors/contactor-faults.ts";
 import {
@@ -107,14 +108,17 @@ export function createBcuState(
   persisted: {
     estimation?: PersistedEstimation | null;
     counters?: { readonly contactorOperations?: number } | null;
+    latches?: PersistedLatches | null;
   } = {},
 ): BcuState {
+  const protection = createProtectionState(config.protection, config.rack);
+  restoreLatches(protection, persisted.latches);
   return {
     measurements: createMeasurementState(config.rack),
     estimation: null,
     persistedEstimation: persisted.estimation ?? null,
     limits: createLimitsState(nowMs),
-    protection: createProtectionState(config.protection, config.rack),
+    protection,
     contactors: createContactorState(config.contactors),
     balancing: createBalancingState(config.rack),
     insulation: createImdDriverState(),

@@ -2,6 +2,7 @@ import type { BcuConfig } from "../config/sections.ts";
 import type { CanTransport } from "../can/transport.ts";
 import { openTransport } from "../can/transports/open-transport.ts";
 import type { PersistedEstimation } from "../bcu/estimation/index.ts";
+import type { PersistedLatches } from "../bcu/protection/latched-persistence.ts";
 import { RealScheduler } from "../time/real-scheduler.ts";
 import type { RackSimulator } from "../sim/rack-simulator.ts";
 import { BcuStore } from "../store/index.ts";
@@ -36,6 +37,7 @@ export interface RunningDaemon {
 /** Persisted components (the store keeps one versioned JSON value per component). */
 const ESTIMATION = { component: "estimation", version: 1 } as const;
 const COUNTERS = { component: "counters", version: 1 } as const;
+const LATCHES = { component: "protection", version: 1 } as const;
 
 /**
  * Starts the daemon in a fixed order: control socket (a second daemon is refused before it touches anything),
@@ -72,6 +74,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   const persisted = {
     estimation: (restored.get(ESTIMATION.component)?.data ?? null) as PersistedEstimation | null,
     counters: (restored.get(COUNTERS.component)?.data ?? null) as { contactorOperations?: number } | null,
+    latches: (restored.get(LATCHES.component)?.data ?? null) as PersistedLatches | null,
   };
 
   const scheduler = new RealScheduler({
@@ -103,6 +106,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     const running = pipeline;
     store.registerState({ ...ESTIMATION, capture: () => running.persistedEstimation() });
     store.registerState({ ...COUNTERS, capture: () => running.counters() });
+    store.registerState({ ...LATCHES, capture: () => running.persistedLatches() });
     running.onSnapshot("store", (snapshot) => store.onSnapshot(snapshot));
     // The watchdog is fed from the cycle itself: a stalled cycle stops the feeding and systemd restarts us.
     running.onSnapshot("watchdog", () => notifier.cycleAlive());

@@ -5,6 +5,7 @@ import type { BcuCommand, CommandResult } from "../bcu/commands.ts";
 import { createBcuState, runCycle, type BcuState, type CycleConfig, type CycleOutputs } from "../bcu/cycle.ts";
 import { persistEstimation, type PersistedEstimation } from "../bcu/estimation/index.ts";
 import type { AlarmView } from "../bcu/snapshot.ts";
+import { persistLatches, type PersistedLatches } from "../bcu/protection/latched-persistence.ts";
 import { CONTACTOR_CMD_PERIOD_MS, encodeContactorCommand } from "../can/codecs/contactor.ts";
 import { encodeBalancingCommand } from "../can/codecs/bmu.ts";
 import { encodeImdRequest } from "../can/codecs/imd.ts";
@@ -27,6 +28,7 @@ export interface PipelineOptions {
   readonly persisted?: {
     readonly estimation?: PersistedEstimation | null;
     readonly counters?: { readonly contactorOperations?: number } | null;
+    readonly latches?: PersistedLatches | null;
   };
 }
 
@@ -178,6 +180,11 @@ export class BcuPipeline {
   /** The estimation's state to persist (null before the first cycle). */
   persistedEstimation(): PersistedEstimation | null {
     return this.state.estimation === null ? null : persistEstimation(this.state.estimation);
+  }
+
+  /** Latched faults to persist: they hold across a restart. */
+  persistedLatches(): PersistedLatches {
+    return persistLatches(this.state.protection);
   }
 
   /** Lifetime counters to persist. */
