@@ -30,6 +30,7 @@ import {
 import type { RackTopology } from "../src/bcu/rack-topology.ts";
 import { VirtualCanBus } from "../src/can/transports/virtual-bus.ts";
 import { silentLogger } from "../src/daemon/log.ts";
+import { defaultConfig } from "../src/config/defaults.ts";
 import { BcuPipeline } from "../src/daemon/pipeline.ts";
 import { RackSimulator } from "../src/sim/rack-simulator.ts";
 import { ScriptedContactorMaster } from "../src/sim/scripted-contactor-master.ts";
@@ -105,7 +106,8 @@ export function runScenario(scenario: Scenario, trace: string[] | null = null) {
   const master = new ScriptedContactorMaster(scheduler, bcuEndpoint);
   const pipeline = new BcuPipeline({
     config: {
-      rack: TOPOLOGY,
+      ...defaultConfig(),
+      rack: { ...defaultConfig().rack, ...TOPOLOGY },
       measurements: {
         cellVoltageTimeout_ms: 500,
         temperatureTimeout_ms: 3000,
