@@ -85,23 +85,28 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   let simulator: RackSimulator | null = null;
   let modbus: RunningModbusServer | null = null;
   let opcua: { readonly endpointUrl: string; close(): Promise<void> } | null = null;
+  let startRack: () => void = () => {};
   try {
     if (spec === "virtual" || spec.startsWith("virtual:")) {
       if (!config.simulator.enabled) {
         throw new Error("can.transport is virtual but the simulator is disabled: nothing would send frames");
       }
-      const rack = createSimulatedRack({ config, scheduler, log, persisted });
+      const rack = createSimulatedRack({ config, scheduler, log, persisted, start: false });
       simulator = rack.simulator;
       pipeline = rack.pipeline;
-      log.info("simulated rack started on the virtual CAN bus", {
-        bmus: config.rack.bmuCount,
-        cellsPerBmu: config.rack.cellsPerBmu,
-      });
+      startRack = () => {
+        rack.start();
+        log.info("simulated rack started on the virtual CAN bus", {
+          bmus: config.rack.bmuCount,
+          cellsPerBmu: config.rack.cellsPerBmu,
+        });
+      };
     } else {
       transport = await openTransport(spec, { scheduler });
       log.info("CAN transport open", { transport: transport.name });
-      pipeline = new BcuPipeline({ config, scheduler, log: log.child("pipeline"), transport, persisted });
-      pipeline.start();
+      const p = new BcuPipeline({ config, scheduler, log: log.child("pipeline"), transport, persisted });
+      pipeline = p;
+      startRack = () => p.start();
     }
     const running = pipeline;
     store.registerState({ ...ESTIMATION, capture: () => running.persistedEstimation() });
@@ -139,6 +144,9 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       });
       log.info("OPC UA listening", { endpoint: opcua.endpointUrl });
     }
+    // The cycle starts last: the servers' start-up (OPC UA creates its certificate on first start, seconds of
+    // CPU) must not stall the first cycles and trip the communication-loss protection.
+    startRack();
   } catch (error) {
     pipeline?.stop();
     simulator?.stop();

@@ -12,6 +12,8 @@ export interface SimulatedRack<S extends Scheduler = Scheduler> {
   readonly bus: VirtualCanBus;
   readonly simulator: RackSimulator;
   readonly pipeline: BcuPipeline;
+  /** Starts the simulator and the pipeline (done at creation unless `start: false`). Idempotent. */
+  start(): void;
   stop(): void;
 }
 
@@ -28,6 +30,8 @@ export interface SimulatedRackOptions<S extends Scheduler> {
   readonly pcsRequestsClose?: boolean;
   /** State restored from the store. */
   readonly persisted?: PipelineOptions["persisted"];
+  /** Start at once (default), or later with `start()` (the daemon starts its servers first). */
+  readonly start?: boolean;
 }
 
 /** How often the simulated PCS repeats a close request the BCU refused or did not complete. */
@@ -80,13 +84,20 @@ export function createSimulatedRack<S extends Scheduler>(options: SimulatedRackO
     }
   });
   let lastCloseRequestMs = -Infinity;
-  simulator.start();
-  pipeline.start();
+  let started = false;
+  const start = () => {
+    if (started) return;
+    started = true;
+    simulator.start();
+    pipeline.start();
+  };
+  if (options.start !== false) start();
   return {
     scheduler,
     bus,
     simulator,
     pipeline,
+    start,
     stop() {
       pipeline.stop();
       simulator.stop();
