@@ -4,6 +4,7 @@ import { canSection } from "./sections/can.ts";
 import { contactorsSection } from "./sections/contactors.ts";
 import { cycleSection } from "./sections/cycle.ts";
 import { daemonSection } from "./sections/daemon.ts";
+import { estimationSection } from "./sections/estimation.ts";
 import { insulationSection } from "./sections/insulation.ts";
 import { measurementsSection } from "./sections/measurements.ts";
 import { modbusSection } from "./sections/modbus.ts";
@@ -22,6 +23,7 @@ export const configSections = [
   canSection,
   measurementsSection,
   cycleSection,
+  estimationSection,
   protectionSection,
   contactorsSection,
   insulationSection,
