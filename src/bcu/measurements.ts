@@ -8,6 +8,7 @@ import type {
   IvtResult,
   RackMessage,
 } from "../can/codecs/messages.ts";
+import { IVT_RESULT } from "../can/codecs/messages.ts";
 import { bmuIndexOfNode, cellCount, sensorCount, type RackTopology } from "./rack-topology.ts";
 
 /**
@@ -75,17 +76,6 @@ export function createMeasurementState(topology: RackTopology): MeasurementState
     messagesFromForeignNodes: 0,
   };
 }
-
-const IVT_RESULT_INDEX = {
-  current: 0,
-  voltage1: 1,
-  voltage2: 2,
-  voltage3: 3,
-  temperature: 4,
-  power: 5,
-  chargeCounter: 6,
-  energyCounter: 7,
-} as const;
 
 /**
  * Applies one decoded message, measured at `timestampMs`, to the model (in place: the model is owned by the
@@ -201,7 +191,8 @@ function ingestBmuStatus(state: MeasurementState, message: BmuStatus, timestampM
 }
 
 function ingestIvtResult(state: MeasurementState, message: IvtResult, timestampMs: number): void {
-  const index = IVT_RESULT_INDEX[message.result];
+  // The IVT-S result id (0 I, 1 U1, ...) is the slot: the measurement model keeps the sensor's own numbering.
+  const index = IVT_RESULT[message.result];
   if (timestampMs < state.ivtTimeMs[index]) return;
   state.ivtTimeMs[index] = timestampMs;
   // Any error bit makes the value unusable; over-current (OCS) is a flag about a valid value.
