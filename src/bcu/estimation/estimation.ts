@@ -86,19 +86,28 @@ function learnRestOffset(state: EstimationState, measured_A: number, config: Est
   state.currentOffsetSigma_A = Math.max(0.02, state.currentOffsetSigma_A * (1 - REST_OFFSET_GAIN));
 }
 
-/** Cell temperatures (the nearest sensor of its module, else the rack mean) and the resistances at them. */
+/**
+ * Cell temperatures (the nearest sensor of its module, else the rack mean) and the resistances at them. The
+ * Arrhenius factor is computed per sensor, and only when its temperature changes (1 °C resolution: rarely).
+ */
 function updateTemperatures(state: EstimationState, m: RackMeasurements, config: EstimationConfig): void {
   const fallback = m.temperatureAverage_degC ?? 25;
   const ratedR0 = config.cellR0_mOhm;
+  const sensorT = state.sensorTemperature_degC;
+  const sensorF = state.sensorResistanceFactor;
+  for (let s = 0; s < sensorT.length; s++) {
+    const t = m.temperatureValid[s] === 1 ? m.temperature_degC[s] : fallback;
+    if (t !== sensorT[s]) {
+      sensorT[s] = t;
+      sensorF[s] = resistanceTemperatureFactor(t, config.resistanceActivation_K);
+    }
+  }
   const sensorOf = state.cellSensor;
   for (let i = 0; i < state.cells; i++) {
     const sensor = sensorOf[i];
-    const t = m.temperatureValid[sensor] === 1 ? m.temperature_degC[sensor] : fallback;
-    if (t !== state.cellTemperature_degC[i] || state.r0_mOhm[i] === 0) {
-      state.cellTemperature_degC[i] = t;
-      state.resistanceFactor[i] = resistanceTemperatureFactor(t, config.resistanceActivation_K);
-    }
-    const f = state.resistanceFactor[i];
+    const f = sensorF[sensor];
+    state.cellTemperature_degC[i] = sensorT[sensor];
+    state.resistanceFactor[i] = f;
     const r25 = state.resistance.resistance25_mOhm[i];
     // The RC resistances age with the ohmic one.
     const aged = (f * r25) / ratedR0;

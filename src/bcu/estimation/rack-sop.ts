@@ -1,7 +1,16 @@
 import type { RackMeasurements } from "../rack-measurements.ts";
 import type { EstimationConfig } from "./config.ts";
-import { lfpHalfHysteresis_mV, lfpSocFromOcvFast } from "./lfp-ocv.ts";
-import { ecmLimits, ocvSecant, type SopCells } from "./sop.ts";
+import { lfpHalfHysteresis_mV, lfpMeanOcv_mV, lfpSocFromOcvFast } from "./lfp-ocv.ts";
+import {
+  ecmLimits,
+  newEcmLimit,
+  ocvSecantFrom,
+  type EcmHorizon,
+  type EcmHorizons,
+  type EcmLimit,
+  type EcmLimits,
+  type SopCells,
+} from "./sop.ts";
 import type { EstimationState } from "./state.ts";
 import { rackTemperatureLimit_C, socDerateFactor } from "./temperature-derate.ts";
 import type { Sop } from "./types.ts";
@@ -38,7 +47,6 @@ export function rackSop(
   socMin: number,
   socMax: number,
 ): Sop {
-  const rated = state.cell.capacity_Ah;
   const cells: SopCells = {
     ocv_mV: state.ocv_mV,
     v1_mV: state.v1_mV,
@@ -72,39 +80,10 @@ export function rackSop(
     rackTemperatureLimit_C(config.temperatureDerate, tMin, tMax, "discharge") *
     socDerateFactor(1 - towardEmpty, 1 - config.dischargeSocDerateStart_pct / 100, floor) *
     (state.bottomArmed ? 1 : 0);
-  const horizons = [
-    {
-      horizon_s: config.continuousHorizon_s,
-      rating_C: [config.chargeRating_C.continuous, config.dischargeRating_C.continuous],
-    },
-    { horizon_s: 60, rating_C: [config.chargeRating_C.s60, config.dischargeRating_C.s60] },
-    { horizon_s: 10, rating_C: [config.chargeRating_C.s10, config.dischargeRating_C.s10] },
-  ];
-  const limit = (direction: "charge" | "discharge") => {
-    const d = direction === "charge" ? 0 : 1;
-    const factor = direction === "charge" ? chargeFactor : dischargeFactor;
-    const result = horizons.map(() => ({ current_A: 0, power_W: 0, cell: -1 }));
-    if (!(factor > 0)) return result;
-    const limit_mV = direction === "charge" ? config.chargeCellVoltageLimit_mV : config.dischargeCellVoltageLimit_mV;
-    const asked = horizons.map((h) => ({ horizon_s: h.horizon_s, ratedCurrent_A: h.rating_C[d] * rated }));
-    const ecm = horizons.map(() => ({ current_A: 0, packVoltage_V: 0, limitingCell: -1 }));
-    const slopes = direction === "charge" ? state.chargeSlopes : state.dischargeSlopes;
-    ecmLimits(cells, direction, asked, config.cellTau1_s, config.cellTau2_s, limit_mV, ecm, slopes);
-    for (let k = 0; k < horizons.length; k++) {
-      const cap_A = asked[k].ratedCurrent_A * factor;
-      const current_A = Math.min(ecm[k].current_A, cap_A);
-      // Power at the pack voltage the model predicts at the ECM limit: for discharge the voltage at a lower
-      // current is higher (conservative), for charge it is at most that.
-      result[k] = {
-        current_A,
-        power_W: current_A * ecm[k].packVoltage_V,
-        cell: ecm[k].current_A <= cap_A ? ecm[k].limitingCell : -1,
-      };
-    }
-    return result;
-  };
-  const [cc, c60, c10] = limit("charge");
-  const [dc, d60, d10] = limit("discharge");
+  const charge = directionLimits(state, config, cells, "charge", chargeFactor);
+  const discharge = directionLimits(state, config, cells, "discharge", dischargeFactor);
+  const [cc, c60, c10] = charge;
+  const [dc, d60, d10] = discharge;
   return {
     chargeCurrentContinuous_A: cc.current_A,
     dischargeCurrentContinuous_A: dc.current_A,
@@ -123,6 +102,81 @@ export function rackSop(
     minDischargeVoltage_V: (state.cells * config.dischargeCellVoltageLimit_mV) / 1000,
     chargeLimitingCell: cc.cell,
     dischargeLimitingCell: dc.cell,
+  };
+}
+
+interface DirectionLimit {
+  readonly current_A: number;
+  readonly power_W: number;
+  readonly cell: number;
+}
+
+const NO_LIMIT: DirectionLimit = { current_A: 0, power_W: 0, cell: -1 };
+const NO_LIMITS: readonly [DirectionLimit, DirectionLimit, DirectionLimit] = [NO_LIMIT, NO_LIMIT, NO_LIMIT];
+// Scratch for the equivalent-circuit pass (the core is single-threaded; read before the next call).
+const ecm: EcmLimits = [newEcmLimit(), newEcmLimit(), newEcmLimit()];
+
+/** The continuous, 60 s and 10 s horizons with the datasheet's rated current for each, in one direction. */
+function horizonsOf(config: EstimationConfig, rated_Ah: number, direction: "charge" | "discharge"): EcmHorizons {
+  const rating_C = direction === "charge" ? config.chargeRating_C : config.dischargeRating_C;
+  return [
+    { horizon_s: config.continuousHorizon_s, ratedCurrent_A: rating_C.continuous * rated_Ah },
+    { horizon_s: 60, ratedCurrent_A: rating_C.s60 * rated_Ah },
+    { horizon_s: 10, ratedCurrent_A: rating_C.s10 * rated_Ah },
+  ];
+}
+
+// The horizons change only with the configuration: built once per configuration and cell.
+let horizonsCache: { config: EstimationConfig; rated_Ah: number; charge: EcmHorizons; discharge: EcmHorizons } | null =
+  null;
+
+function cachedHorizons(config: EstimationConfig, rated_Ah: number, direction: "charge" | "discharge"): EcmHorizons {
+  if (horizonsCache === null || horizonsCache.config !== config || horizonsCache.rated_Ah !== rated_Ah) {
+    horizonsCache = {
+      config,
+      rated_Ah,
+      charge: horizonsOf(config, rated_Ah, "charge"),
+      discharge: horizonsOf(config, rated_Ah, "discharge"),
+    };
+  }
+  return horizonsCache[direction];
+}
+
+/**
+ * One direction's limits for the three horizons: the equivalent-circuit limit capped by the rated current ×
+ * `factor` (temperature and SOC derate), with the power at the pack voltage the model predicts at the limit.
+ */
+function directionLimits(
+  state: EstimationState,
+  config: EstimationConfig,
+  cells: SopCells,
+  direction: "charge" | "discharge",
+  factor: number,
+): readonly [DirectionLimit, DirectionLimit, DirectionLimit] {
+  if (!(factor > 0)) return NO_LIMITS;
+  const horizons = cachedHorizons(config, state.cell.capacity_Ah, direction);
+  const limit_mV = direction === "charge" ? config.chargeCellVoltageLimit_mV : config.dischargeCellVoltageLimit_mV;
+  const slopes = direction === "charge" ? state.chargeSlopes : state.dischargeSlopes;
+  ecmLimits(cells, direction, horizons, config.cellTau1_s, config.cellTau2_s, limit_mV, ecm, slopes);
+  return [
+    cappedLimit(horizons[0], ecm[0], factor),
+    cappedLimit(horizons[1], ecm[1], factor),
+    cappedLimit(horizons[2], ecm[2], factor),
+  ];
+}
+
+/**
+ * The ECM limit capped by the horizon's rated current × `factor`. Power at the pack voltage the model predicts at
+ * the ECM limit: for discharge the voltage at a lower current is higher (conservative), for charge it is at most
+ * that.
+ */
+function cappedLimit(horizon: EcmHorizon, limit: EcmLimit, factor: number): DirectionLimit {
+  const cap_A = horizon.ratedCurrent_A * factor;
+  const current_A = Math.min(limit.current_A, cap_A);
+  return {
+    current_A,
+    power_W: current_A * limit.packVoltage_V,
+    cell: limit.current_A <= cap_A ? limit.limitingCell : -1,
   };
 }
 
@@ -147,12 +201,13 @@ function refreshOcvPosition(state: EstimationState, config: EstimationConfig): v
   for (let i = first; i < state.cells; i += stride) {
     const soc = lfpSocFromOcvFast(state.ocv_mV[i] - state.hysteresis * lfpHalfHysteresis_mV(state.soc[i]));
     const capacity = state.capacity.capacity_Ah[i];
+    const ocvAtSoc = lfpMeanOcv_mV(soc);
     state.socAtOcv[i] = soc;
-    state.chargeSlopes.long_mV[i] = ocvSecant(soc, chargeLong / capacity, "charge");
-    state.chargeSlopes.longHalf_mV[i] = ocvSecant(soc, chargeLong / 2 / capacity, "charge");
-    state.dischargeSlopes.longHalf_mV[i] = ocvSecant(soc, dischargeLong / 2 / capacity, "discharge");
-    state.chargeSlopes.short_mV[i] = ocvSecant(soc, chargeShort / capacity, "charge");
-    state.dischargeSlopes.long_mV[i] = ocvSecant(soc, dischargeLong / capacity, "discharge");
-    state.dischargeSlopes.short_mV[i] = ocvSecant(soc, dischargeShort / capacity, "discharge");
+    state.chargeSlopes.long_mV[i] = ocvSecantFrom(soc, ocvAtSoc, chargeLong / capacity, "charge");
+    state.chargeSlopes.longHalf_mV[i] = ocvSecantFrom(soc, ocvAtSoc, chargeLong / 2 / capacity, "charge");
+    state.dischargeSlopes.longHalf_mV[i] = ocvSecantFrom(soc, ocvAtSoc, dischargeLong / 2 / capacity, "discharge");
+    state.chargeSlopes.short_mV[i] = ocvSecantFrom(soc, ocvAtSoc, chargeShort / capacity, "charge");
+    state.dischargeSlopes.long_mV[i] = ocvSecantFrom(soc, ocvAtSoc, dischargeLong / capacity, "discharge");
+    state.dischargeSlopes.short_mV[i] = ocvSecantFrom(soc, ocvAtSoc, dischargeShort / capacity, "discharge");
   }
 }

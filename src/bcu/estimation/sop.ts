@@ -45,7 +45,7 @@ export interface EcmHorizon {
   readonly ratedCurrent_A: number;
 }
 
-/** The limit for one horizon (see `ecmLimits` for several in one pass over the cells). */
+/** The limit for one horizon (see `ecmLimits` for the rack's three in one pass over the cells). */
 export function ecmLimit(
   cells: SopCells,
   direction: "charge" | "discharge",
@@ -55,67 +55,73 @@ export function ecmLimit(
   voltageLimit_mV: number,
   ratedCurrent_A: number,
 ): EcmLimit {
-  const out = [{ current_A: 0, packVoltage_V: 0, limitingCell: -1 }];
-  ecmLimits(cells, direction, [{ horizon_s, ratedCurrent_A }], tau1_s, tau2_s, voltageLimit_mV, out);
+  const out: EcmLimits = [newEcmLimit(), newEcmLimit(), newEcmLimit()];
+  const one = { horizon_s, ratedCurrent_A };
+  ecmLimits(cells, direction, [one, one, one], tau1_s, tau2_s, voltageLimit_mV, out);
   return out[0];
 }
 
-const MAX_HORIZONS = 4;
-const e1s = new Float64Array(MAX_HORIZONS);
-const e2s = new Float64Array(MAX_HORIZONS);
-const rcFactor = new Float64Array(MAX_HORIZONS * 2);
-const hours = new Float64Array(MAX_HORIZONS);
-const best = new Float64Array(MAX_HORIZONS);
-const bestCell = new Int32Array(MAX_HORIZONS);
-const sumBase = new Float64Array(MAX_HORIZONS);
-const sumR = new Float64Array(MAX_HORIZONS);
+/** The rack's three horizons: the continuous one first, then two short ones (60 s and 10 s). */
+export type EcmHorizons = readonly [EcmHorizon, EcmHorizon, EcmHorizon];
+export type EcmLimits = [EcmLimit, EcmLimit, EcmLimit];
+
+export function newEcmLimit(): EcmLimit {
+  return { current_A: 0, packVoltage_V: 0, limitingCell: -1 };
+}
 
 /**
- * The limits for up to four horizons in one pass over the cells (240 cells × 3 horizons × 2 directions every
- * cycle: the pass shares each cell's loads). Results go to `out[k]` for `horizons[k]`. The first horizon gets
- * its own OCV secant; the others share one over the largest SOC span among them (they are short: the span is
- * under 1 %, where the secant hardly depends on its length).
+ * The limits for the three horizons in one pass over the cells (240 cells × 3 horizons × 2 directions every
+ * cycle, so the pass is written out per horizon: a loop over horizons inside the loop over cells costs twice as
+ * much). Results go to `out[k]` for `horizons[k]`. The first horizon gets its own OCV secant; the other two share
+ * one over the larger SOC span of the two (they are short: the span is under 1 %, where the secant hardly
+ * depends on its length).
  */
 export function ecmLimits(
   cells: SopCells,
   direction: "charge" | "discharge",
-  horizons: readonly EcmHorizon[],
+  horizons: EcmHorizons,
   tau1_s: number,
   tau2_s: number,
   voltageLimit_mV: number,
-  out: EcmLimit[],
+  out: EcmLimits,
   slopes: OcvSlopes | null = null,
 ): void {
   const sign = direction === "discharge" ? 1 : -1;
-  const h = Math.min(MAX_HORIZONS, horizons.length);
-  let longSpan_Ah = 0;
-  let shortSpan_Ah = 0;
-  for (let k = 0; k < h; k++) {
-    const t = horizons[k].horizon_s;
-    e1s[k] = Math.exp(-t / tau1_s);
-    e2s[k] = Math.exp(-t / tau2_s);
-    rcFactor[2 * k] = 1 - e1s[k];
-    rcFactor[2 * k + 1] = 1 - e2s[k];
-    hours[k] = t / 3600;
-    const span = horizons[k].ratedCurrent_A * hours[k];
-    if (k === 0) longSpan_Ah = span;
-    else if (span > shortSpan_Ah) shortSpan_Ah = span;
-    best[k] = Infinity;
-    bestCell[k] = -1;
-    sumBase[k] = 0;
-    sumR[k] = 0;
-  }
-  const halfRated = h > 0 ? horizons[0].ratedCurrent_A / 2 : 0;
-  const n = cells.ocv_mV.length;
+  const [h0, h1, h2] = horizons;
+  const e10 = Math.exp(-h0.horizon_s / tau1_s);
+  const e11 = Math.exp(-h1.horizon_s / tau1_s);
+  const e12 = Math.exp(-h2.horizon_s / tau1_s);
+  const e20 = Math.exp(-h0.horizon_s / tau2_s);
+  const e21 = Math.exp(-h1.horizon_s / tau2_s);
+  const e22 = Math.exp(-h2.horizon_s / tau2_s);
+  const hours0 = h0.horizon_s / 3600;
+  const hours1 = h1.horizon_s / 3600;
+  const hours2 = h2.horizon_s / 3600;
+  const longSpan_Ah = h0.ratedCurrent_A * hours0;
+  const shortSpan_Ah = Math.max(h1.ratedCurrent_A * hours1, h2.ratedCurrent_A * hours2);
+  const halfRated = h0.ratedCurrent_A / 2;
+  let best0 = Infinity;
+  let best1 = Infinity;
+  let best2 = Infinity;
+  let cell0 = -1;
+  let cell1 = -1;
+  let cell2 = -1;
+  let sumBase0 = 0;
+  let sumBase1 = 0;
+  let sumBase2 = 0;
+  let sumR0 = 0;
+  let sumR1 = 0;
+  let sumR2 = 0;
+  const { ocv_mV, v1_mV, v2_mV, socAtOcv, capacity_Ah, r0_mOhm, r1_mOhm, r2_mOhm } = cells;
+  const n = ocv_mV.length;
   for (let i = 0; i < n; i++) {
-    const ocv = cells.ocv_mV[i];
-    const v1 = cells.v1_mV[i];
-    const v2 = cells.v2_mV[i];
-    const invCapacity = 1 / cells.capacity_Ah[i];
-    const soc = cells.socAtOcv[i];
-    const r0 = cells.r0_mOhm[i];
-    const r1 = cells.r1_mOhm[i];
-    const r2 = cells.r2_mOhm[i];
+    const ocv = ocv_mV[i];
+    const v1 = v1_mV[i];
+    const v2 = v2_mV[i];
+    const invCapacity = 1 / capacity_Ah[i];
+    const r0 = r0_mOhm[i];
+    const r1 = r1_mOhm[i];
+    const r2 = r2_mOhm[i];
     let longSlope: number;
     let longHalfSlope: number;
     let shortSlope: number;
@@ -124,45 +130,65 @@ export function ecmLimits(
       longHalfSlope = slopes.longHalf_mV[i];
       shortSlope = slopes.short_mV[i];
     } else {
+      const soc = socAtOcv[i];
       const ocvHere = lfpMeanOcv_mV(soc);
       longSlope = secant(soc, ocvHere, Math.max(0.002, longSpan_Ah * invCapacity), sign);
       longHalfSlope = secant(soc, ocvHere, Math.max(0.002, 0.5 * longSpan_Ah * invCapacity), sign);
-      shortSlope = h > 1 ? secant(soc, ocvHere, Math.max(0.002, shortSpan_Ah * invCapacity), sign) : 0;
+      shortSlope = secant(soc, ocvHere, Math.max(0.002, shortSpan_Ah * invCapacity), sign);
     }
-    for (let k = 0; k < h; k++) {
-      const base = ocv - v1 * e1s[k] - v2 * e2s[k];
-      const slope = k === 0 ? longSlope : shortSlope;
-      const rh = r0 + r1 * rcFactor[2 * k] + r2 * rcFactor[2 * k + 1] + slope * hours[k] * invCapacity;
-      const headroom = sign * (base - voltageLimit_mV);
-      let current = headroom > 0 ? headroom / rh : 0;
-      if (k === 0 && current < halfRated) {
+    // Per horizon: the cell's open-circuit voltage at its end with the polarisation decayed (base), and the
+    // resistance the current meets over it (ohmic + RC charged + OCV slope × SOC moved), mV and mΩ.
+    const base0 = ocv - v1 * e10 - v2 * e20;
+    const base1 = ocv - v1 * e11 - v2 * e21;
+    const base2 = ocv - v1 * e12 - v2 * e22;
+    const rh0 = r0 + r1 * (1 - e10) + r2 * (1 - e20) + longSlope * hours0 * invCapacity;
+    const rh1 = r0 + r1 * (1 - e11) + r2 * (1 - e21) + shortSlope * hours1 * invCapacity;
+    const rh2 = r0 + r1 * (1 - e12) + r2 * (1 - e22) + shortSlope * hours2 * invCapacity;
+    sumBase0 += base0;
+    sumBase1 += base1;
+    sumBase2 += base2;
+    sumR0 += rh0;
+    sumR1 += rh1;
+    sumR2 += rh2;
+    const headroom0 = sign * (base0 - voltageLimit_mV);
+    const headroom1 = sign * (base1 - voltageLimit_mV);
+    const headroom2 = sign * (base2 - voltageLimit_mV);
+    // Most cells do not set the limit: headroom/rh is compared with the best so far without dividing (rh > 0).
+    if (headroom0 < best0 * rh0) {
+      let current = headroom0 > 0 ? headroom0 / rh0 : 0;
+      if (current < halfRated) {
         // The secant over the rated span is safe but, near an end, far too steep for a smaller current. Over half
         // the span it is exact for currents up to half the rating: any limit it gives up to that is safe too.
-        const rhHalf = rh + (longHalfSlope - longSlope) * hours[0] * invCapacity;
-        const half = headroom > 0 ? headroom / rhHalf : 0;
+        const rhHalf = rh0 + (longHalfSlope - longSlope) * hours0 * invCapacity;
+        const half = headroom0 > 0 ? headroom0 / rhHalf : 0;
         current = Math.max(current, Math.min(half, halfRated));
       }
-      if (current < best[k]) {
-        best[k] = current;
-        bestCell[k] = i;
+      if (current < best0) {
+        best0 = current;
+        cell0 = i;
       }
-      sumBase[k] += base;
-      sumR[k] += rh;
+    }
+    if (headroom1 < best1 * rh1) {
+      best1 = headroom1 > 0 ? headroom1 / rh1 : 0;
+      cell1 = i;
+    }
+    if (headroom2 < best2 * rh2) {
+      best2 = headroom2 > 0 ? headroom2 / rh2 : 0;
+      cell2 = i;
     }
   }
-  for (let k = 0; k < h; k++) {
-    const o = out[k];
-    if (bestCell[k] < 0) {
-      o.current_A = 0;
-      o.packVoltage_V = 0;
-      o.limitingCell = -1;
-    } else {
-      o.current_A = best[k];
-      // mV − A·mΩ = mV.
-      o.packVoltage_V = (sumBase[k] - sign * best[k] * sumR[k]) / 1000;
-      o.limitingCell = bestCell[k];
-    }
-  }
+  // A NaN in any cell's inputs shows in the sums (the comparisons above would skip that cell): no limit then.
+  if (!Number.isFinite(sumBase0 + sumBase1 + sumBase2 + sumR0 + sumR1 + sumR2)) cell0 = cell1 = cell2 = -1;
+  // mV − A·mΩ = mV.
+  setLimit(out[0], best0, cell0, (sumBase0 - sign * best0 * sumR0) / 1000);
+  setLimit(out[1], best1, cell1, (sumBase1 - sign * best1 * sumR1) / 1000);
+  setLimit(out[2], best2, cell2, (sumBase2 - sign * best2 * sumR2) / 1000);
+}
+
+function setLimit(o: EcmLimit, best_A: number, cell: number, packVoltage_V: number): void {
+  o.current_A = cell < 0 ? 0 : best_A;
+  o.packVoltage_V = cell < 0 ? 0 : packVoltage_V;
+  o.limitingCell = cell;
 }
 
 /**
@@ -181,7 +207,17 @@ export interface OcvSlopes {
  * the end of `direction` meets (the span shortened where it would leave 0..1).
  */
 export function ocvSecant(soc: number, span: number, direction: "charge" | "discharge"): number {
-  return secant(soc, lfpMeanOcv_mV(soc), Math.max(0.002, span), direction === "discharge" ? 1 : -1);
+  return ocvSecantFrom(soc, lfpMeanOcv_mV(soc), span, direction);
+}
+
+/** `ocvSecant` with the OCV at `soc` already looked up (`lfpMeanOcv_mV(soc)`), for several spans at one SOC. */
+export function ocvSecantFrom(
+  soc: number,
+  ocvAtSoc_mV: number,
+  span: number,
+  direction: "charge" | "discharge",
+): number {
+  return secant(soc, ocvAtSoc_mV, Math.max(0.002, span), direction === "discharge" ? 1 : -1);
 }
 
 function secant(soc: number, ocvHere: number, span: number, sign: number): number {

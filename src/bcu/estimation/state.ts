@@ -57,6 +57,9 @@ export interface EstimationState {
   /** Scratch, per cell, refilled each cycle (no allocation in the hot path). */
   readonly cellTemperature_degC: Float64Array;
   readonly resistanceFactor: Float64Array;
+  /** Per sensor: the temperature its resistance factor was last computed for (NaN: never), and the factor. */
+  readonly sensorTemperature_degC: Float64Array;
+  readonly sensorResistanceFactor: Float64Array;
   readonly ocv_mV: Float64Array;
   readonly socAtOcv: Float64Array;
   readonly chargeSlopes: OcvSlopes;
@@ -130,6 +133,8 @@ export function createEstimationState(
     }),
     cellTemperature_degC: new Float64Array(cells).fill(25),
     resistanceFactor: new Float64Array(cells).fill(1),
+    sensorTemperature_degC: new Float64Array(topology.bmuCount * topology.temperatureSensorsPerBmu).fill(NaN),
+    sensorResistanceFactor: new Float64Array(topology.bmuCount * topology.temperatureSensorsPerBmu).fill(1),
     ocv_mV: new Float64Array(cells),
     socAtOcv: new Float64Array(cells),
     chargeSlopes: {

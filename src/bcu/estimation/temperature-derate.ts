@@ -13,17 +13,20 @@ export function temperatureLimit_C(
   if (n === 0 || !(temperature_degC >= table[0].temperature_degC) || temperature_degC > table[n - 1].temperature_degC) {
     return 0;
   }
-  const pick = (row: TemperatureDerateRow): number => (direction === "charge" ? row.charge_C : row.discharge_C);
   for (let k = 1; k < n; k++) {
     const hi = table[k];
     if (temperature_degC <= hi.temperature_degC) {
       const lo = table[k - 1];
       const span = hi.temperature_degC - lo.temperature_degC;
       const f = span > 0 ? (temperature_degC - lo.temperature_degC) / span : 1;
-      return pick(lo) + f * (pick(hi) - pick(lo));
+      return pick(lo, direction) + f * (pick(hi, direction) - pick(lo, direction));
     }
   }
-  return pick(table[n - 1]);
+  return pick(table[n - 1], direction);
+}
+
+function pick(row: TemperatureDerateRow, direction: "charge" | "discharge"): number {
+  return direction === "charge" ? row.charge_C : row.discharge_C;
 }
 
 /**
