@@ -136,11 +136,13 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     }
     if (config.opcua.enabled) {
       const { startOpcuaServer } = await import("../northbound/opcua/server.ts");
+      const { storeHistorySource } = await import("../northbound/opcua/history-source.ts");
       opcua = await startOpcuaServer({
         config,
         source: running,
         log: log.child("opcua"),
         dataDir: config.daemon.dataDir,
+        history: storeHistorySource(store, config.store.packTrendPoints),
       });
       log.info("OPC UA listening", { endpoint: opcua.endpointUrl });
     }

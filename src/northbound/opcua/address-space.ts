@@ -12,6 +12,8 @@ export interface VariableBinding {
   readonly variable: UAVariable;
   readonly dataType: DataType;
   readonly read: (snapshot: Snapshot) => PublishedValue;
+  /** The trend point whose history the variable shows (catalog id, `cell.M.C.voltage`, `sensor.M.S.temperature`). */
+  readonly historyPoint?: string;
 }
 
 export interface RackAddressSpace {
@@ -139,7 +141,7 @@ export function buildRackAddressSpace(
           unit: point.unit,
           range: { low: point.min, high: point.max },
         });
-        bindings.push({ variable, dataType, read: (s) => pointValue(point, s, nameplate) });
+        bindings.push({ variable, dataType, read: (s) => pointValue(point, s, nameplate), historyPoint: point.id });
       } else {
         const derived: DerivedValue = dataObject.source;
         const dataType = DataType[derived.dataType];
@@ -188,6 +190,7 @@ function addModules(namespace: Namespace, rack: UAObject, topology: RackTopology
       unit: string,
       range: { low: number; high: number } | null,
       read: (s: Snapshot) => PublishedValue,
+      historyPoint?: string,
     ): void => {
       const variable = addVariable(namespace, {
         parent: moduleObject,
@@ -199,7 +202,7 @@ function addModules(namespace: Namespace, rack: UAObject, topology: RackTopology
         unit,
         range,
       });
-      bindings.push({ variable, dataType, read });
+      bindings.push({ variable, dataType, read, ...(historyPoint ? { historyPoint } : {}) });
     };
     add(
       "Comm",
@@ -235,6 +238,7 @@ function addModules(namespace: Namespace, rack: UAObject, topology: RackTopology
         "V",
         { low: 0, high: 5 },
         (s) => cellVoltage(s, index),
+        `cell.${module}.${c}.voltage`,
       );
     }
     for (let t = 1; t <= topology.temperatureSensorsPerBmu; t++) {
@@ -247,6 +251,7 @@ function addModules(namespace: Namespace, rack: UAObject, topology: RackTopology
         "degC",
         { low: -40, high: 215 },
         (s) => sensorTemperature(s, index),
+        `sensor.${module}.${t}.temperature`,
       );
     }
   }

@@ -1,4 +1,4 @@
-import { pointCatalog } from "../../points/catalog.ts";
+import { findPoint, pointCatalog } from "../../points/catalog.ts";
 import type { PointDefinition } from "../../points/point.ts";
 import { parseCellPointId, queryCellTrend } from "../../store/cell-trend.ts";
 import type { StoreDatabase } from "../../store/database.ts";
@@ -41,6 +41,15 @@ export function trendedPackPointIds(
   );
 }
 
+/**
+ * A nameplate point (rated capacity, rated energy) reads the configuration, not the snapshot: the store records it
+ * without the nameplate, so its trend holds only unknowns and serving it as history would mislead.
+ */
+function readsNameplate(pointId: string): boolean {
+  const read = findPoint(pointId)?.read;
+  return read !== undefined && read.length >= 2;
+}
+
 /** The first window of a limited read spans this long per value asked (the fastest trend samples once a second). */
 const WINDOW_PER_VALUE_MS = 1000;
 
@@ -53,7 +62,7 @@ export function storeHistorySource(
   holder: { readonly database: StoreDatabase | null },
   packTrendPoints: readonly string[],
 ): HistorySource {
-  const packPoints = trendedPackPointIds(packTrendPoints);
+  const packPoints = new Set([...trendedPackPointIds(packTrendPoints)].filter((id) => !readsNameplate(id)));
   let layouts: { db: StoreDatabase; layouts: TrendLayouts } | null = null;
   const layoutsOf = (db: StoreDatabase): TrendLayouts => {
     if (layouts?.db !== db) layouts = { db, layouts: new TrendLayouts(db) };

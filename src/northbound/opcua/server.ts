@@ -7,8 +7,10 @@ import { opcuaPkiDir, type OpcuaConfig } from "../../config/sections/opcua.ts";
 import type { Logger } from "../../daemon/log.ts";
 import { nameplateOf } from "../../points/point.ts";
 import { OpcuaAccess } from "./access.ts";
-import { buildRackAddressSpace } from "./address-space.ts";
+import { buildRackAddressSpace, type VariableBinding } from "./address-space.ts";
 import { RackConditions } from "./alarms.ts";
+import { MAX_HISTORY_VALUES_PER_RESPONSE, installHistory } from "./history.ts";
+import type { HistorySource } from "./history-source.ts";
 import { addRackMethods } from "./methods.ts";
 import { createServerCertificateManager } from "./pki-manager.ts";
 import { publishSnapshot } from "./publisher.ts";
@@ -30,6 +32,8 @@ export interface StartOpcuaOptions {
   readonly log: Logger;
   /** `daemon.dataDir`: the PKI lives in `<dataDir>/pki` unless `opcua.pkiDir` says otherwise. */
   readonly dataDir: string;
+  /** The recorded trends (the store): their variables become historizing. Absent: no history is served. */
+  readonly history?: HistorySource;
 }
 
 export interface RunningOpcuaServer {
@@ -61,6 +65,21 @@ function packageVersion(): string {
     version: string;
   };
   return manifest.version;
+}
+
+/** Historical access on the trended variables; the server's HistoryServerCapabilities say so. */
+function serveHistory(
+  server: OPCUAServer,
+  bindings: readonly VariableBinding[],
+  source: HistorySource,
+  log: Logger,
+): number {
+  const variables = bindings.flatMap((b) => (b.historyPoint ? [{ ...b, pointId: b.historyPoint }] : []));
+  const installed = installHistory(variables, { source, log });
+  const capabilities = server.engine.historyServerCapabilities;
+  capabilities.accessHistoryDataCapability = installed > 0;
+  capabilities.maxReturnDataValues = MAX_HISTORY_VALUES_PER_RESPONSE;
+  return installed;
 }
 
 /**
@@ -134,6 +153,7 @@ export async function startOpcuaServer(options: StartOpcuaOptions): Promise<Runn
     const conditions = new RackConditions(namespace, tree.rack);
     addRackMethods(namespace, tree.rack, access, (command) => source.submit(command));
     const bindings = [...tree.bindings, ...conditions.bindings];
+    const historizing = options.history ? serveHistory(server, tree.bindings, options.history, log) : 0;
 
     const publish = (snapshot: Snapshot): void => {
       publishSnapshot(bindings, snapshot);
@@ -153,6 +173,7 @@ export async function startOpcuaServer(options: StartOpcuaOptions): Promise<Runn
       users: opcua.users.length,
       pkiDir,
       variables: bindings.length,
+      historizing,
     });
     return {
       endpointUrl,
