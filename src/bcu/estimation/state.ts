@@ -52,6 +52,9 @@ export interface EstimationState {
   energyTimeMs: number;
   /** Capacities as last published; replaced (never mutated) when they change. */
   capacityOutput: Float64Array;
+  /** Cell SOCs as last published (%), and the measurement time they were taken. */
+  cellSocOutput: Float64Array;
+  cellSocTimeMs: number;
   /** The temperature sensor nearest each cell: the one of its module at the same relative position. */
   readonly cellSensor: Int32Array;
   /** Scratch, per cell, refilled each cycle (no allocation in the hot path). */
@@ -126,6 +129,8 @@ export function createEstimationState(
     fullEnergy_kWh: 0,
     energyTimeMs: NaN,
     capacityOutput: new Float64Array(0),
+    cellSocOutput: new Float64Array(0),
+    cellSocTimeMs: NaN,
     cellSensor: Int32Array.from({ length: cells }, (_, i) => {
       const { cellsPerBmu, temperatureSensorsPerBmu } = topology;
       const bmu = Math.floor(i / cellsPerBmu);

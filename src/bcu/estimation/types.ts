@@ -41,6 +41,10 @@ export interface EstimationOutput {
   readonly rackSocRaw_pct: number | null;
   readonly cellSocMin_pct: number | null;
   readonly cellSocMax_pct: number | null;
+  /**
+   * SOC per cell, %: refreshed once per second of measurement time (a cell moves under 0.02 % in that time at
+   * 0.5 C) and shared between outputs until then; the min and max above are of this cycle.
+   */
   readonly cellSoc_pct: Float64Array;
   /** The rack cannot take more charge (top calibrated) / give more (bottom calibrated). */
   readonly full: boolean;
