@@ -166,7 +166,8 @@ export const measurementPoints: readonly PointDefinition[] = [
     unit: "V",
     min: 0,
     max: 5,
-    description: "Highest minus lowest valid cell voltage.",
+    description:
+      "Highest minus lowest valid cell voltage, every cycle (the cellVoltageDifference alarm judges it only on the LFP plateau).",
     read: (s) => {
       const { cellVoltageMin, cellVoltageMax } = s.measurements;
       return cellVoltageMin && cellVoltageMax ? (cellVoltageMax.value - cellVoltageMin.value) / 1000 : null;

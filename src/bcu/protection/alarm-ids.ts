@@ -120,7 +120,8 @@ export const ALARM_IDS = [
   {
     id: "cellVoltageDifference",
     title: "Excessive cell voltage difference",
-    description: "Highest minus lowest valid cell voltage above the limit (imbalance, a weak or shorted cell).",
+    description:
+      "Highest minus lowest valid cell voltage above the limit (imbalance, a weak or shorted cell). Judged only while the mean cell voltage is on the LFP plateau (protection.cellVoltageDifferenceWindow_mV); off it the alarm holds its state.",
     direction: "high",
     appliesWhen: "always",
     tableUnit: "mV",

@@ -2,6 +2,7 @@ import type { ContactorFaults } from "../contactors/contactor-faults.ts";
 import type { RackMeasurements } from "../rack-measurements.ts";
 import type { RackTopology } from "../rack-topology.ts";
 import { ALARM_INDEX } from "./alarm-ids.ts";
+import type { ProtectionConfig } from "./protection-config.ts";
 import { safetyIoValues, type InsulationContext } from "./safety-io-inputs.ts";
 
 /** What the protection needs besides the measurements. */
@@ -36,6 +37,9 @@ export function createInputTracking(topology: RackTopology): InputTracking {
 
 const I = ALARM_INDEX;
 
+/** The settings of the protection section that shape the values (not the levels). */
+export type AlarmInputSettings = Pick<ProtectionConfig, "restCurrent_A" | "cellVoltageDifferenceWindow_mV">;
+
 /**
  * Fills `values` (in each alarm's table unit; NaN = unknown: the alarm holds its state) and `applicable`
  * (0 = the protection does not apply now, e.g. a charge limit while discharging: it counts as released).
@@ -46,21 +50,21 @@ export function computeAlarmValues(
   m: RackMeasurements,
   ctx: ProtectionContext,
   topology: RackTopology,
-  restCurrent_A: number,
+  settings: AlarmInputSettings,
   nowMs: number,
   values: Float64Array,
   applicable: Uint8Array,
 ): void {
   applicable.fill(1);
   const current = m.current_A;
+  const restCurrent_A = settings.restCurrent_A;
   // Unknown current: both charge and discharge protections apply (fail safe).
   const charging = current === null || current < -restCurrent_A;
   const notCharging = current === null || current >= -restCurrent_A;
 
   values[I.cellOverVoltage] = m.cellVoltageMax === null ? NaN : m.cellVoltageMax.value;
   values[I.cellUnderVoltage] = m.cellVoltageMin === null ? NaN : m.cellVoltageMin.value;
-  values[I.cellVoltageDifference] =
-    m.cellVoltageMax === null || m.cellVoltageMin === null ? NaN : m.cellVoltageMax.value - m.cellVoltageMin.value;
+  values[I.cellVoltageDifference] = cellVoltageDifference(m, settings.cellVoltageDifferenceWindow_mV);
 
   const cells = topology.bmuCount * topology.cellsPerBmu;
   const packVoltage_V = m.packVoltage_V ?? m.cellVoltageSum_V;
@@ -96,6 +100,22 @@ export function computeAlarmValues(
   values[I.contactorWelded] = faults.welded ? 1 : 0;
 
   safetyIoValues(m, ctx.insulation, values);
+}
+
+/**
+ * Highest minus lowest valid cell, judged only while the mean cell voltage is on the plateau window: off it
+ * (the steep ends of the LFP curve) a healthy capacity spread reads as hundreds of mV, so the value is unknown
+ * there and the alarm holds (neither trips nor releases; a latched level stays latched). Not "not applicable":
+ * that would release an imbalance seen on the plateau just because the rack then went on discharging.
+ */
+function cellVoltageDifference(
+  m: RackMeasurements,
+  window: ProtectionConfig["cellVoltageDifferenceWindow_mV"],
+): number {
+  const mean_mV = m.cellVoltageAverage_mV;
+  if (m.cellVoltageMax === null || m.cellVoltageMin === null || mean_mV === null) return NaN;
+  if (mean_mV < window.low || mean_mV > window.high) return NaN;
+  return m.cellVoltageMax.value - m.cellVoltageMin.value;
 }
 
 /** BMU communication loss and the two plausibility checks: one pass over the cells and sensors of each BMU. */

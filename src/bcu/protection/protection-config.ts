@@ -62,10 +62,17 @@ export interface ProtectionRowDocument {
   readonly level3: LevelDocument<DisconnectLevel>;
 }
 
+/** A band of the mean cell voltage, both ends included. */
+export interface CellVoltageWindow {
+  readonly low: number;
+  readonly high: number;
+}
+
 /** The section as written in a configuration file: the table is a mapping by alarm id, so one row can be edited. */
 export interface ProtectionConfigDocument {
   readonly gracePeriod_ms: number;
   readonly restCurrent_A: number;
+  readonly cellVoltageDifferenceWindow_mV: CellVoltageWindow;
   readonly table: Readonly<Record<AlarmId, ProtectionRowDocument>>;
 }
 
@@ -75,6 +82,13 @@ export interface ProtectionConfig {
   readonly gracePeriod_ms: number;
   /** Above this current magnitude the rack charges (current < -restCurrent_A) or discharges; at or below, it rests. */
   readonly restCurrent_A: number;
+  /**
+   * `cellVoltageDifference` is judged only while the mean cell voltage is within this window (the LFP plateau).
+   * Off the plateau the OCV curve is steep, and the capacity spread of healthy cells alone makes hundreds of mV
+   * between them at the ends of a cycle; there `cellUnderVoltage` / `cellOverVoltage` protect each cell. Outside,
+   * the value is unknown and the alarm holds its state.
+   */
+  readonly cellVoltageDifferenceWindow_mV: CellVoltageWindow;
   readonly table: readonly ProtectionRow[];
 }
 
@@ -82,6 +96,7 @@ export function resolveProtectionConfig(document: ProtectionConfigDocument): Pro
   return {
     gracePeriod_ms: document.gracePeriod_ms,
     restCurrent_A: document.restCurrent_A,
+    cellVoltageDifferenceWindow_mV: { ...document.cellVoltageDifferenceWindow_mV },
     table: ALARM_IDS.map(({ id }) => {
       const row = document.table[id];
       return { id, level1: enabled(row.level1), level2: enabled(row.level2), level3: enabled(row.level3) };
@@ -103,10 +118,17 @@ export interface ProtectionConfigIssue {
 
 /**
  * Checks what the schema cannot: thresholds ordered from level 1 to level 3 in the alarm's direction, release on
- * the safe side of its threshold, and the fail-safe rows keeping their level 3.
+ * the safe side of its threshold, the fail-safe rows keeping their level 3, and a window that is not empty.
  */
 export function checkProtectionConfig(config: ProtectionConfig): ProtectionConfigIssue[] {
   const issues: ProtectionConfigIssue[] = [];
+  const window = config.cellVoltageDifferenceWindow_mV;
+  if (!(window.low < window.high)) {
+    issues.push({
+      path: "cellVoltageDifferenceWindow_mV.high",
+      reason: `must be above cellVoltageDifferenceWindow_mV.low (${window.low} mV): the cell voltage difference is judged only while the mean cell voltage is between them, got ${window.high} mV`,
+    });
+  }
   config.table.forEach((row, index) => {
     const definition = ALARM_IDS[index];
     const high = definition.direction === "high";

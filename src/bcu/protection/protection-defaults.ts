@@ -216,9 +216,23 @@ const DEFAULT_TABLE: Record<AlarmId, ProtectionRowDocument> = {
   },
 };
 
+/*
+ * The LFP plateau, on the mean cell voltage (OCV 3198 mV at 8 % SOC, 3395 mV at 99 %). On it, 1 % of SOC is a few
+ * mV, so 100 mV between cells is an imbalance or a weak cell. Below it (3168 mV at 5 %, 2900 mV at 1 %) the
+ * capacity spread of healthy cells alone reads as 200 mV or more at the end of every discharge. The mean hardly
+ * moves for one bad cell (2.9 V among 239 cells at 3.29 V: mean 3.288 V), so a sagging or shorted cell is still
+ * judged. At rest, within 3400 mV the top knee adds at most ~130 mV for a 3 % spread (97-100 % SOC): level 1.
+ */
+const CELL_VOLTAGE_DIFFERENCE_WINDOW_mV = { low: 3200, high: 3400 };
+
 /** The defaults as a configuration file writes them. A fresh copy on every call. */
 export function defaultProtectionDocument(): ProtectionConfigDocument {
-  return structuredClone({ gracePeriod_ms: 2000, restCurrent_A: 2, table: DEFAULT_TABLE });
+  return structuredClone({
+    gracePeriod_ms: 2000,
+    restCurrent_A: 2,
+    cellVoltageDifferenceWindow_mV: CELL_VOLTAGE_DIFFERENCE_WINDOW_mV,
+    table: DEFAULT_TABLE,
+  });
 }
 
 export function defaultProtectionConfig(): ProtectionConfig {

@@ -99,7 +99,7 @@ export function evaluateProtection(
   nowMs: number,
 ): ProtectionOutput {
   const { values, applicable, active, latched, pendingSinceMs } = state;
-  computeAlarmValues(state.tracking, m, ctx, state.topology, config.restCurrent_A, nowMs, values, applicable);
+  computeAlarmValues(state.tracking, m, ctx, state.topology, config, nowMs, values, applicable);
   const current = m.current_A;
   state.charging = current === null || current < -config.restCurrent_A;
   state.discharging = current === null || current > config.restCurrent_A;

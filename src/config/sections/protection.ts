@@ -33,6 +33,10 @@ function levelProperties(unit: string, about: string): Record<string, JsonSchema
   };
 }
 
+function windowEdge(description: string): JsonSchema {
+  return { type: "number", minimum: 2000, maximum: 5000, unit: "mV", description };
+}
+
 function rowSchema(definition: (typeof ALARM_IDS)[number]): JsonSchema {
   const unit = definition.tableUnit;
   const level1 = strictObject("Level 1: report.", levelProperties(unit, "warn"));
@@ -87,6 +91,13 @@ export const protectionSection: ConfigSection<"protection", ProtectionConfig, Pr
         description:
           "Below this current magnitude the rack rests; above it, it charges or discharges (charge/discharge limits).",
       },
+      cellVoltageDifferenceWindow_mV: strictObject(
+        "cellVoltageDifference is judged only while the mean cell voltage is within low..high (the LFP plateau). Outside, at the steep ends of the curve, a healthy capacity spread reads as hundreds of mV: the alarm holds its state, and cellUnderVoltage / cellOverVoltage protect each cell.",
+        {
+          low: windowEdge("Lower end of the window on the mean cell voltage (included)."),
+          high: windowEdge("Upper end of the window on the mean cell voltage (included); above low."),
+        },
+      ),
       table: strictObject(
         "One row per alarm id.",
         Object.fromEntries(ALARM_IDS.map((definition) => [definition.id, rowSchema(definition)])),

@@ -84,3 +84,29 @@ test("a configuration file changes one level; errors name the path", () => {
     (error: unknown) => error instanceof ConfigError && /cellOverVoltge/.test(error.message),
   );
 });
+
+test("cellVoltageDifferenceWindow_mV: 3200 .. 3400 mV by default, set in a file, refused empty or out of range", () => {
+  assert.deepEqual(defaultProtectionConfig().cellVoltageDifferenceWindow_mV, { low: 3200, high: 3400 });
+  const config = loadConfigText("protection:\n  cellVoltageDifferenceWindow_mV:\n    low: 3150\n", "bcu.yaml");
+  assert.deepEqual(
+    config.protection.cellVoltageDifferenceWindow_mV,
+    { low: 3150, high: 3400 },
+    "high keeps its default",
+  );
+
+  const refused = (text: string, pattern: RegExp) =>
+    assert.throws(
+      () => loadConfigText(`protection:\n  cellVoltageDifferenceWindow_mV:\n${text}`, "bcu.yaml"),
+      (error: unknown) => error instanceof ConfigError && pattern.test(error.message),
+      text,
+    );
+  refused(
+    "    low: 3400\n    high: 3300\n",
+    /bcu\.yaml:\d+:\d+ protection\.cellVoltageDifferenceWindow_mV\.high: must be above cellVoltageDifferenceWindow_mV\.low \(3400 mV\).*got 3300 mV/,
+  );
+  refused("    low: 3300\n    high: 3300\n", /cellVoltageDifferenceWindow_mV\.high: must be above .*\(3300 mV\)/);
+  refused("    low: 1500\n", /protection\.cellVoltageDifferenceWindow_mV\.low: must be >= 2000 mV \(got 1500\)/);
+  refused("    high: 5200\n", /protection\.cellVoltageDifferenceWindow_mV\.high: must be <= 5000 mV \(got 5200\)/);
+  refused("    high: three\n", /protection\.cellVoltageDifferenceWindow_mV\.high/);
+  refused("    mean: 3300\n", /unknown key "mean" \(allowed: low, high\)/);
+});
