@@ -1,45 +1,34 @@
 /**
- * Accuracy of SOC, SOH and SOP against the simulator's ground truth, through the real receive path: the
- * simulated rack sends its frames on the virtual CAN bus, the BCU pipeline (src/daemon/pipeline.ts) decodes them
- * into the measurement model and makes one snapshot per 100 ms cycle; on each snapshot this script runs the
- * BCU's estimation, protection (src/bcu/protection) and the published limits, and gives the limits to the
- * simulated PCS (closed loop). Plain coulomb counting, OCV-only and a per-cell EKF run on the same snapshots.
+ * Accuracy of SOC, SOH and SOP against the simulator's ground truth, closed loop through the whole BCU: the
+ * daemon's simulated rack (src/daemon/simulated-rack.ts) sends real frames on the virtual CAN bus, the BCU cycle
+ * runs its own estimation, protection, contactor control and limits, and the simulated PCS obeys the published
+ * limits. The BCU starts from a stored SOC `--soc-error` points off the truth (restored as the store would).
+ * Plain coulomb counting, OCV-only and a per-cell EKF (scripts/estimation-baselines.ts) run on the same
+ * measurements, so the gain of the method is visible.
  *
- *   tsx scripts/estimation-accuracy.ts [--days 7] [--capacity-factor 1] [--soc-error 20] [--seed 1] [--trace FILE]
+ *   npx tsx scripts/estimation-accuracy.ts [--days 7] [--capacity-factor 1] [--soc-error 20] [--seed 1] [--trace FILE]
  *
  * --trace writes FILE-<capacityFactor>.csv: truth and every estimator every 5 simulated minutes.
  *
  * Without --capacity-factor it runs the two scenarios of issue 3: a new rack (SOC and SOP) and a rack at 92 %
- * capacity (SOH), both starting from a stored SOC 20 points wrong.
+ * capacity (SOH), both starting from a stored SOC 20 points wrong. Error scenario: current sensor gain +0.5 %,
+ * offset 0.5 A; cell voltage noise ±2 mV; 1 °C temperature resolution; the simulator's cell spread.
  */
 import { writeFileSync } from "node:fs";
+import process from "node:process";
 import { parseArgs } from "node:util";
 import { performance } from "node:perf_hooks";
 import { defaultEstimationConfig } from "../src/bcu/estimation/config.ts";
-import { stepEstimation } from "../src/bcu/estimation/estimation.ts";
-import { createEstimationState } from "../src/bcu/estimation/state.ts";
-import type { EstimationOutput, PersistedEstimation } from "../src/bcu/estimation/types.ts";
-import { createLimitsState, defaultLimitsConfig, stepLimits } from "../src/bcu/limits.ts";
-import { NO_CONTACTOR_FAULTS } from "../src/bcu/contactors/index.ts";
-import {
-  ALARM_IDS,
-  createProtectionState,
-  defaultProtectionConfig,
-  evaluateProtection,
-} from "../src/bcu/protection/index.ts";
-import type { RackTopology } from "../src/bcu/rack-topology.ts";
-import { VirtualCanBus } from "../src/can/transports/virtual-bus.ts";
-import { silentLogger } from "../src/daemon/log.ts";
+import { createEstimationState, persistEstimation } from "../src/bcu/estimation/state.ts";
+import { ALARM_IDS } from "../src/bcu/protection/index.ts";
+import type { Snapshot } from "../src/bcu/snapshot.ts";
 import { defaultConfig } from "../src/config/defaults.ts";
-import { BcuPipeline } from "../src/daemon/pipeline.ts";
-import { RackSimulator } from "../src/sim/rack-simulator.ts";
-import { ScriptedContactorMaster } from "../src/sim/scripted-contactor-master.ts";
+import { createSimulatedRack } from "../src/daemon/simulated-rack.ts";
 import { SimScheduler } from "../src/time/sim-scheduler.ts";
 import { CellEkf, CoulombCountingOnly, OcvOnly } from "./estimation-baselines.ts";
 
-const TOPOLOGY: RackTopology = { bmuCount: 15, firstBmuNode: 1, cellsPerBmu: 16, temperatureSensorsPerBmu: 8 };
-const CELL = { capacity_Ah: 280, nominalVoltage_V: 3.2, maxVoltage_V: 3.65, minVoltage_V: 2.5 };
-const CELLS = TOPOLOGY.bmuCount * TOPOLOGY.cellsPerBmu;
+const CELL = defaultConfig().rack.cell;
+const CELLS = defaultConfig().rack.bmuCount * defaultConfig().rack.cellsPerBmu;
 const DAY_ms = 86_400_000;
 const SAMPLE_ms = 1000;
 
@@ -83,75 +72,47 @@ const round = (x: number, digits = 2): number => Number(x.toFixed(digits));
 
 const TRACE_ms = 300_000;
 const TRACE_HEADER =
-  "hours,truthSoc,bcuSoc,ccSoc,ocvSoc,ekfSoc,current_A,chargeLimit_A,dischargeLimit_A,cellSocMin,cellSocMax,capacity_Ah,offset_A";
+  "hours,truthSoc,bcuSoc,ccSoc,ocvSoc,ekfSoc,current_A,chargeLimit_A,dischargeLimit_A,cellSocMin,cellSocMax,capacity_Ah";
 
 export function runScenario(scenario: Scenario, trace: string[] | null = null) {
   trace?.push(TRACE_HEADER);
-  const scheduler = new SimScheduler();
-  const bus = new VirtualCanBus(scheduler);
-  const sim = new RackSimulator(
-    { ...TOPOLOGY, cell: CELL },
-    {
-      seed: scenario.seed,
-      capacityFactor: scenario.capacityFactor,
-      currentSensor: { gainError: 0.005, offset_A: 0.5 },
-      cellVoltageNoise_mV: 2,
-      temperatureResolution_degC: 1,
-    },
-    scheduler,
-    bus.endpoint("sim"),
-  );
-  const bcuEndpoint = bus.endpoint("bcu");
-  // Stand-in for the contactor control (not estimation's job): closes the contactors and keeps them closed.
-  const master = new ScriptedContactorMaster(scheduler, bcuEndpoint);
-  const pipeline = new BcuPipeline({
-    config: {
-      ...defaultConfig(),
-      rack: { ...defaultConfig().rack, ...TOPOLOGY },
-      measurements: {
-        cellVoltageTimeout_ms: 500,
-        temperatureTimeout_ms: 3000,
-        bmuStatusTimeout_ms: 3000,
-        currentSensorTimeout_ms: 300,
-        contactorFeedbackTimeout_ms: 500,
-      },
-      cycle: { period_ms: 100 },
-    },
-    scheduler,
-    log: silentLogger,
-    transport: bcuEndpoint,
-  });
-
-  const config = defaultEstimationConfig;
-  // The simulated clock starts at a real date (the profile runs on UTC time of day): times below are from here.
-  const startMs = scheduler.nowMs();
-  const truth0 = sim.truth();
-  const wrong = truth0.cellSoc.map((s) => Math.max(0, Math.min(1, s + scenario.socError_pct / 100)));
-  const persisted: PersistedEstimation = {
-    version: 1,
-    timeMs: startMs,
-    cellSoc: wrong,
-    cellSocSigma: wrong.map(() => 0.05),
-    cellCapacity_Ah: wrong.map(() => CELL.capacity_Ah),
-    cellCapacityVariance_Ah2: wrong.map(() => ((config.capacityPriorUncertainty_pct / 100) * CELL.capacity_Ah) ** 2),
-    cellCapacitySamples: wrong.map(() => 0),
-    cellResistance25_mOhm: wrong.map(() => config.cellR0_mOhm),
-    hysteresis: 0,
-    currentOffset_A: 0,
-    currentOffsetSigma_A: config.currentOffsetUncertainty_A,
-    chargeThroughput_Ah: 0,
-    dischargeThroughput_Ah: 0,
-    packSoc: Math.min(1, truth0.packSoc + scenario.socError_pct / 100),
+  const config = defaultConfig();
+  const estimationConfig = defaultEstimationConfig;
+  const simulator = {
+    seed: scenario.seed,
+    capacityFactor: scenario.capacityFactor,
+    currentSensor: { gainError: 0.005, offset_A: 0.5, noise_A: 0.05, cycle_ms: 100 },
+    cellVoltageNoise_mV: 2,
+    temperatureResolution_degC: 1,
   };
-  const state = createEstimationState(TOPOLOGY, CELL, config, { measurements: null, persisted, nowMs: startMs });
-  const cc = new CoulombCountingOnly(persisted.packSoc, CELL.capacity_Ah, config.coulombicEfficiency);
-  const ocv = new OcvOnly(CELLS, config, CELL.capacity_Ah);
-  const ekf = new CellEkf(wrong, config, CELL.capacity_Ah);
-  const limitsState = createLimitsState(startMs);
-  const limitsConfig = defaultLimitsConfig(CELL.capacity_Ah, CELLS * CELL.nominalVoltage_V);
-  const protectionConfig = defaultProtectionConfig();
-  const protection = createProtectionState(protectionConfig, TOPOLOGY);
+  // A probe rack (same seed: same cells) gives the truth at the start; the BCU then starts from a stored SOC
+  // `socError_pct` points off every cell's true SOC, as after a store written by a BCU that had drifted.
+  const probe = createSimulatedRack({ config, scheduler: new SimScheduler(), simulator, start: false });
+  const startMs = probe.scheduler.nowMs();
+  const truth0 = probe.simulator.truth();
+  const wrong = truth0.cellSoc.map((s) => Math.max(0, Math.min(1, s + scenario.socError_pct / 100)));
+  const seed = createEstimationState(config.rack, config.rack.cell, estimationConfig, {
+    measurements: null,
+    persisted: null,
+    nowMs: startMs,
+  });
+  seed.soc.set(wrong);
+  seed.needsOcvStart = false;
+  seed.publishedSoc = Math.max(0, Math.min(1, truth0.packSoc + scenario.socError_pct / 100));
+  const rack = createSimulatedRack({
+    config,
+    scheduler: new SimScheduler(),
+    simulator,
+    persisted: { estimation: persistEstimation(seed) },
+    start: false,
+  });
+  const sim = rack.simulator;
+  const cc = new CoulombCountingOnly(seed.publishedSoc, CELL.capacity_Ah, estimationConfig.coulombicEfficiency);
+  const ocv = new OcvOnly(CELLS, estimationConfig, CELL.capacity_Ah);
+  const ekf = new CellEkf(wrong, estimationConfig, CELL.capacity_Ah);
   const maxAlarmLevel = new Map<string, number>();
+  // Time at level 2 or more per alarm, h (sampled once per second).
+  const level2Hours = new Map<string, number>();
 
   const series = {
     bcu: { timeMs: [] as number[], error: [] as number[] },
@@ -161,52 +122,28 @@ export function runScenario(scenario: Scenario, trace: string[] | null = null) {
   };
   let capacityAfter5Days: number | null = null;
   let trueCapacityAfter5Days: number | null = null;
-  let lastOutput: EstimationOutput | null = null;
+  let last: Snapshot | null = null;
   let maxCell_V = 0;
   let minCell_V = Infinity;
-  let estimationTime_ms = 0;
-  let estimationSteps = 0;
   let nextSampleMs = startMs;
   let calibrations = 0;
+  let cycles = 0;
   // Discharges: from the PCS asking for discharge power to the end of that request.
   const discharges: { startMs: number; available_Wh: number; requested_Wh: number; delivered_Wh: number }[] = [];
   let open: (typeof discharges)[number] | null = null;
   let lastTruthMs = startMs;
 
-  pipeline.onSnapshot("estimation-accuracy", (snapshot) => {
+  rack.pipeline.onSnapshot("estimation-accuracy", (snapshot) => {
+    cycles++;
     const m = snapshot.measurements;
     const now = snapshot.timeMs;
-    const t0 = performance.now();
-    const out = stepEstimation(state, m, config, now);
-    estimationTime_ms += performance.now() - t0;
-    estimationSteps++;
-    lastOutput = out;
-    calibrations += out.events.filter((e) => e.kind === "calibration").length;
-    const prot = evaluateProtection(
-      protection,
-      m,
-      { packSoc_pct: out.packSoc_pct, contactorFaults: NO_CONTACTOR_FAULTS, contactorsClosed: true },
-      protectionConfig,
-      now,
-    );
-    for (const alarm of prot.alarms) {
+    last = snapshot;
+    calibrations += snapshot.events.filter((e) => e.kind === "calibration").length;
+    for (const alarm of snapshot.alarms) {
       if (alarm.level > (maxAlarmLevel.get(alarm.id) ?? 0)) maxAlarmLevel.set(alarm.id, alarm.level);
     }
-    const usable = out.socValid;
-    const limits = stepLimits(
-      limitsState,
-      out.sop,
-      { derateFactor: prot.derateFactor, forceZero: prot.forceZero, measurementsUsable: usable },
-      limitsConfig,
-      now,
-    );
-    sim.pcs.setLimits({
-      chargeCurrentMax_A: limits.chargeCurrentMax_A,
-      dischargeCurrentMax_A: limits.dischargeCurrentMax_A,
-      chargePowerMax_W: limits.chargePowerMax_W,
-      dischargePowerMax_W: limits.dischargePowerMax_W,
-      stop: limits.stopRequested,
-    });
+    const est = snapshot.estimation;
+    const usable = est !== null && est.valid && est.packSoc_pct !== null;
     if (now < nextSampleMs) return;
     nextSampleMs = now + SAMPLE_ms;
     const truth = sim.truth();
@@ -215,9 +152,12 @@ export function runScenario(scenario: Scenario, trace: string[] | null = null) {
     const ocvSoc = ocv.step(m);
     const ekfSoc = ekf.step(m);
     const since = now - startMs;
-    if (out.packSoc_pct !== null && usable) {
+    if (usable && est.packSoc_pct !== null) {
       series.bcu.timeMs.push(since);
-      series.bcu.error.push(out.packSoc_pct - truthSoc_pct);
+      series.bcu.error.push(est.packSoc_pct - truthSoc_pct);
+    }
+    for (const alarm of snapshot.alarms) {
+      if (alarm.level >= 2) level2Hours.set(alarm.id, (level2Hours.get(alarm.id) ?? 0) + SAMPLE_ms / 3_600_000);
     }
     series.coulombCounting.timeMs.push(since);
     series.coulombCounting.error.push(ccSoc * 100 - truthSoc_pct);
@@ -251,37 +191,37 @@ export function runScenario(scenario: Scenario, trace: string[] | null = null) {
         [
           since / 3_600_000,
           truthSoc_pct,
-          out.packSoc_pct,
+          est?.packSoc_pct ?? NaN,
           ccSoc * 100,
           ocvSoc === null ? NaN : ocvSoc * 100,
           ekfSoc === null ? NaN : ekfSoc * 100,
           truth.current_A,
-          out.sop.chargeCurrentContinuous_A,
-          out.sop.dischargeCurrentContinuous_A,
-          out.cellSocMin_pct,
-          out.cellSocMax_pct,
-          out.capacity_Ah,
-          out.currentOffset_A,
+          snapshot.limits?.chargeCurrentMax_A ?? NaN,
+          snapshot.limits?.dischargeCurrentMax_A ?? NaN,
+          est?.cellSocMin_pct ?? NaN,
+          est?.cellSocMax_pct ?? NaN,
+          est?.capacity_Ah ?? NaN,
         ]
           .map((x) => (typeof x === "number" ? round(x, 3) : x))
           .join(","),
       );
     }
-    if (capacityAfter5Days === null && since >= 5 * DAY_ms) {
-      capacityAfter5Days = out.capacity_Ah;
+    if (capacityAfter5Days === null && since >= 5 * DAY_ms && est?.capacity_Ah != null) {
+      capacityAfter5Days = est.capacity_Ah;
       trueCapacityAfter5Days = truth.cellCapacity_Ah.reduce((a, b) => a + b, 0) / CELLS;
     }
   });
 
-  sim.start();
-  master.start();
-  pipeline.start();
+  rack.start();
   const started = performance.now();
-  scheduler.runFor(scenario.days * DAY_ms);
+  const cpuStart = process.cpuUsage();
+  rack.scheduler.runFor(scenario.days * DAY_ms);
   const wall_s = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
+  const cycleCpu_us = cpu.user + cpu.system;
   const truth = sim.truth();
   const trueCapacity = truth.cellCapacity_Ah.reduce((a, b) => a + b, 0) / CELLS;
-  const out = lastOutput as EstimationOutput | null;
+  const lastEstimation = (last as Snapshot | null)?.estimation ?? null;
   const socFigures = (s: ErrorSeries) => {
     const after = stats(s, DAY_ms);
     return {
@@ -322,27 +262,31 @@ export function runScenario(scenario: Scenario, trace: string[] | null = null) {
     },
     soh: {
       trueMeanCellCapacity_Ah: round(trueCapacity),
-      estimatedCapacity_Ah: out ? round(out.capacity_Ah) : null,
-      capacityErrorEnd_pct: out ? round((100 * (out.capacity_Ah - trueCapacity)) / trueCapacity) : null,
+      estimatedCapacity_Ah: lastEstimation?.capacity_Ah != null ? round(lastEstimation.capacity_Ah) : null,
+      capacityErrorEnd_pct:
+        lastEstimation?.capacity_Ah != null
+          ? round((100 * (lastEstimation.capacity_Ah - trueCapacity)) / trueCapacity)
+          : null,
       capacityErrorAfter5Days_pct:
         capacityAfter5Days !== null && trueCapacityAfter5Days !== null
           ? round((100 * (capacityAfter5Days - trueCapacityAfter5Days)) / trueCapacityAfter5Days)
           : null,
-      soh_pct: out ? round(out.soh_pct) : null,
-      resistanceSoh_pct: out ? round(out.resistanceSoh_pct) : null,
-      learnedCurrentOffset_A: out ? round(out.currentOffset_A, 3) : null,
+      soh_pct: lastEstimation?.soh_pct != null ? round(lastEstimation.soh_pct) : null,
     },
     sop: {
       maxCellVoltage_V: round(maxCell_V, 3),
       minCellVoltage_V: round(minCell_V, 3),
       maxAlarmLevels: Object.fromEntries([...maxAlarmLevel.entries()].filter(([, level]) => level > 0)),
+      level2Hours: Object.fromEntries([...level2Hours.entries()].map(([id, h]) => [id, round(h, 2)])),
       level2VoltageOrTemperatureAlarms: [...maxAlarmLevel.entries()].filter(
         ([id, level]) => level >= 2 && (voltageAlarms.includes(id) || temperatureAlarms.includes(id)),
       ).length,
       discharges: dischargeRatios,
       worstDischarge_pct: round(Math.min(...dischargeRatios.map((d) => d.ofAvailableOrRequested_pct)), 1),
     },
-    cost: { estimationStep_us: round((1000 * estimationTime_ms) / Math.max(1, estimationSteps), 1) },
+    // CPU of the whole closed loop (simulator, bus, BCU cycle) per 100 ms cycle, for the script's own speed; the
+    // estimation step alone is measured by bench/estimation.ts.
+    simulationCpuPerCycle_us: round(cycleCpu_us / Math.max(1, cycles), 1),
   };
 }
 
