@@ -1,5 +1,5 @@
-import { MessageSecurityMode, UserNameIdentityToken, WellKnownRoles, makeRoles } from "node-opcua";
-import type { ISessionContext, NodeId } from "node-opcua";
+import { MessageSecurityMode, PermissionType, UserNameIdentityToken, WellKnownRoles, makeRoles } from "node-opcua";
+import type { IRoleResolver, ISessionContext, NodeId, RolePermissionTypeOptions, UserIdentityToken } from "node-opcua";
 import type { OpcuaRole, OpcuaUserConfig } from "../../config/sections/opcua.ts";
 import { assertPasswordHash, verifyPassword } from "./password-hash.ts";
 
@@ -14,6 +14,19 @@ export interface Caller {
 
 /** Why a caller may not call a method, or null when it may. */
 export type MethodDenial = string | null;
+
+/**
+ * RolePermissions of the operator methods: everyone browses them (a SCADA shows them greyed out), only the
+ * Operator role calls them. node-opcua derives each session's UserExecutable from this and refuses a call
+ * without Call permission (BadUserAccessDenied) before the method runs. Who holds Operator is decided by
+ * `OpcuaAccess.operatorRoleResolver`, i.e. by `denyMethod`.
+ */
+export const OPERATOR_METHOD_PERMISSIONS: readonly RolePermissionTypeOptions[] = [
+  { roleId: WellKnownRoles.Anonymous, permissions: PermissionType.Browse },
+  { roleId: WellKnownRoles.AuthenticatedUser, permissions: PermissionType.Browse },
+  { roleId: WellKnownRoles.Observer, permissions: PermissionType.Browse },
+  { roleId: WellKnownRoles.Operator, permissions: PermissionType.Browse | PermissionType.Call },
+];
 
 /**
  * Users and their roles from the configuration. Passwords are checked against scrypt hashes; a viewer reads,
@@ -40,19 +53,34 @@ export class OpcuaAccess {
     return this.users.get(name)?.role ?? null;
   }
 
-  /** The OPC UA well-known roles of a user (Part 18): operator → Operator, viewer → Observer. */
+  /**
+   * The OPC UA well-known roles a user holds on any channel (Part 18): every configured user is an Observer.
+   * Operator depends on the channel too, so `operatorRoleResolver` grants it, not this.
+   */
   wellKnownRoles(name: string): NodeId[] {
-    const role = this.roleOf(name);
-    if (role === "operator") return makeRoles([WellKnownRoles.AuthenticatedUser, WellKnownRoles.Operator]);
-    if (role === "viewer") return makeRoles([WellKnownRoles.AuthenticatedUser, WellKnownRoles.Observer]);
-    return makeRoles([WellKnownRoles.Anonymous]);
+    if (this.roleOf(name) === null) return makeRoles([WellKnownRoles.Anonymous]);
+    return makeRoles([WellKnownRoles.AuthenticatedUser, WellKnownRoles.Observer]);
   }
+
+  /**
+   * Part 18 identity mapping (node-opcua's `server.roleResolvers`): the Operator role for exactly the sessions
+   * `denyMethod` lets through (an operator, on a secured channel unless `noneAccess: full`).
+   */
+  readonly operatorRoleResolver: IRoleResolver = {
+    resolveRoles: (token, context) =>
+      this.denyMethod(this.callerFrom(token, context?.securityMode)) === null
+        ? makeRoles([WellKnownRoles.Operator])
+        : [],
+  };
 
   callerOf(context: ISessionContext): Caller {
     const session = context.session;
-    const token = session?.userIdentityToken;
+    return this.callerFrom(session?.userIdentityToken, session?.channel?.securityMode);
+  }
+
+  private callerFrom(token: UserIdentityToken | undefined, securityMode: MessageSecurityMode | undefined): Caller {
     const name = token instanceof UserNameIdentityToken && token.userName ? token.userName : "anonymous";
-    const mode = session?.channel?.securityMode ?? MessageSecurityMode.None;
+    const mode = securityMode ?? MessageSecurityMode.None;
     return {
       name,
       role: name === "anonymous" ? null : this.roleOf(name),

@@ -1,7 +1,7 @@
 import { DataType, StatusCodes, Variant } from "node-opcua";
 import type { CallMethodResultOptions, ISessionContext, Namespace, UAObject } from "node-opcua";
 import type { BcuCommand, CommandResult } from "../../bcu/commands.ts";
-import type { OpcuaAccess } from "./access.ts";
+import { OPERATOR_METHOD_PERMISSIONS, type OpcuaAccess } from "./access.ts";
 
 export type OpcuaCommandKind = "closeContactors" | "openContactors" | "resetFaults";
 
@@ -38,8 +38,10 @@ function result(statusCode: CallMethodResultOptions["statusCode"], accepted: boo
 
 /**
  * ResetFaults, CloseContactors and OpenContactors on the Rack. Only an authenticated operator (on a secured
- * channel unless `noneAccess: full`) gets through to the BCU; others get BadUserAccessDenied. The BCU's answer
- * comes back as the outputs Accepted and Reason; a refusal is BadInvalidState with the BCU's reason.
+ * channel unless `noneAccess: full`) gets through to the BCU; others read UserExecutable false and a call gets
+ * BadUserAccessDenied. The server must carry `access.operatorRoleResolver` (server.ts does): the methods'
+ * RolePermissions give Call to the Operator role only. The BCU's answer comes back as the outputs Accepted and
+ * Reason; a refusal is BadInvalidState with the BCU's reason.
  */
 export function addRackMethods(namespace: Namespace, rack: UAObject, access: OpcuaAccess, submit: SubmitCommand): void {
   for (const spec of METHODS) {
@@ -53,7 +55,9 @@ export function addRackMethods(namespace: Namespace, rack: UAObject, access: Opc
         { name: "Reason", dataType: DataType.String, description: "Why it was refused; empty when accepted." },
       ],
     });
+    method.setRolePermissions([...OPERATOR_METHOD_PERMISSIONS]);
     method.bindMethod(async (_inputs: Variant[], context: ISessionContext) => {
+      // node-opcua has checked the Call permission already; this holds for callers without a session too.
       const caller = access.callerOf(context);
       const denial = access.denyMethod(caller);
       if (denial !== null) return result(StatusCodes.BadUserAccessDenied, false, denial);

@@ -137,6 +137,8 @@ export async function startOpcuaServer(options: StartOpcuaOptions): Promise<Runn
     maxConnectionsPerEndpoint: opcua.maxSessions,
     isAuditing: false,
   });
+  // Operator is granted per session (user and channel); the methods' RolePermissions make UserExecutable follow.
+  server.roleResolvers.push(access.operatorRoleResolver);
 
   let unsubscribe: (() => void) | null = null;
   try {

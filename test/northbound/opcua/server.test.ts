@@ -67,6 +67,7 @@ test("browse: the rack is a logical device with 61850 logical nodes, modules and
   ]) {
     assert.ok(rack.includes(ln), `Rack has ${ln}: ${rack.join(" ")}`);
   }
+  // Browsable by everyone (a SCADA greys them out by UserExecutable), callable by an operator only.
   for (const method of ["ResetFaults", "CloseContactors", "OpenContactors"]) assert.ok(rack.includes(method));
   assert.deepEqual(await browseNames(anonymous.session, "Rack.Modules"), ["Module01", "Module02"]);
   const module = await browseNames(anonymous.session, "Rack.Modules.Module02");
@@ -170,16 +171,41 @@ async function callMethod(session: ClientSession, method: string) {
   return session.call({ objectId: node("Rack"), methodId: node(`Rack.${method}`), inputArguments: [] });
 }
 
-test("methods: refused for anonymous, for a viewer, and for an operator on an unsecured channel", async () => {
+const METHODS = ["ResetFaults", "CloseContactors", "OpenContactors"] as const;
+
+/** Executable and UserExecutable of each operator method, as this session reads them. */
+async function executableFlags(session: ClientSession): Promise<{ executable: boolean[]; userExecutable: boolean[] }> {
+  const values = await session.read(
+    METHODS.flatMap((m) => [
+      { nodeId: node(`Rack.${m}`), attributeId: AttributeIds.Executable },
+      { nodeId: node(`Rack.${m}`), attributeId: AttributeIds.UserExecutable },
+    ]),
+  );
+  for (const dv of values) assert.equal(dv.statusCode, StatusCodes.Good);
+  const flags = values.map((dv) => dv.value.value as boolean);
+  return { executable: flags.filter((_, i) => i % 2 === 0), userExecutable: flags.filter((_, i) => i % 2 === 1) };
+}
+
+test("methods: not user-executable and refused for anonymous and for an operator on an unsecured channel", async () => {
+  assert.deepEqual(await executableFlags(anonymous.session), {
+    executable: [true, true, true],
+    userExecutable: [false, false, false],
+  });
   const anon = await callMethod(anonymous.session, "ResetFaults");
   assert.equal(anon.statusCode, StatusCodes.BadUserAccessDenied);
-  assert.match(String(anon.outputArguments?.[1]?.value), /anonymous/);
 
   const operatorNone = await connect(harness, { user: "olga", security: "None" });
   try {
+    assert.deepEqual(await executableFlags(operatorNone.session), {
+      executable: [true, true, true],
+      userExecutable: [false, false, false],
+    });
+    assert.deepEqual(
+      await browseNames(operatorNone.session, "Rack").then((n) => METHODS.filter((m) => n.includes(m))),
+      [...METHODS],
+    );
     const result = await callMethod(operatorNone.session, "OpenContactors");
     assert.equal(result.statusCode, StatusCodes.BadUserAccessDenied);
-    assert.match(String(result.outputArguments?.[1]?.value), /not secured/);
   } finally {
     await operatorNone.close();
   }
@@ -199,15 +225,22 @@ test("SignAndEncrypt: an unknown client is rejected until `trust`; then viewer r
   );
   try {
     assert.equal((await read(viewer!.session, "Rack.ZBAT1.Amp")).statusCode, StatusCodes.Good);
+    assert.deepEqual(await executableFlags(viewer!.session), {
+      executable: [true, true, true],
+      userExecutable: [false, false, false],
+    });
     const refused = await callMethod(viewer!.session, "CloseContactors");
     assert.equal(refused.statusCode, StatusCodes.BadUserAccessDenied);
-    assert.match(String(refused.outputArguments?.[1]?.value), /viewer/);
   } finally {
     await viewer!.close();
   }
 
   const operator = await connect(harness, { user: "olga", security: "SignAndEncrypt" });
   try {
+    assert.deepEqual(await executableFlags(operator.session), {
+      executable: [true, true, true],
+      userExecutable: [true, true, true],
+    });
     const results: unknown[] = [];
     const off = harness.rack.pipeline.onSnapshot("test", (s) => results.push(...s.commandResults));
     const answer = await callMethod(operator.session, "CloseContactors");
