@@ -8,5 +8,6 @@ export { queryEvents, type EventQuery, type LoggedEvent } from "./event-log.ts";
 export { queryPackTrend, type TrendSample, type TrendResolution } from "./pack-trend.ts";
 export { parseCellPointId, queryCellTrend } from "./cell-trend.ts";
 export { TrendLayouts } from "./trend-layout.ts";
+export { readsNameplate, trendedPackPoints } from "./trended-points.ts";
 export { rackFingerprint } from "./rack-fingerprint.ts";
 export { PersistenceError, SchemaVersionError, StoreError, TrendQueryError } from "./errors.ts";

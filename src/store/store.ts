@@ -15,6 +15,7 @@ import { PersistenceHealth, type PersistenceAlarm, type PersistenceListener } fr
 import { rackFingerprint } from "./rack-fingerprint.ts";
 import { StateTable, judgePersisted, type PersistedComponent, type RestoreVerdict } from "./state-store.ts";
 import { TrendLayouts } from "./trend-layout.ts";
+import { trendedPackPoints } from "./trended-points.ts";
 
 /** The part of the configuration the store reads. */
 export interface StoreOwnConfig {
@@ -35,7 +36,7 @@ export interface StoreOptions {
   readonly log: Logger;
   /** Wall clock for start-up decisions and daemon events; snapshot times drive everything else. */
   readonly nowMs?: () => number;
-  /** Points of the pack trend when `store.packTrendPoints` is empty (default: the whole catalog). */
+  /** The catalog `store.packTrendPoints` selects from (default: the point catalog). */
   readonly points?: readonly PointDefinition[];
 }
 
@@ -92,7 +93,7 @@ export class BcuStore {
     this.health = new PersistenceHealth(this.config.failureAlarmLevel);
     this.fingerprint = rackFingerprint(options.config.rack);
     this.nowMs = options.nowMs ?? Date.now;
-    this.packPoints = selectPoints(this.config.packTrendPoints, options.points ?? pointCatalog);
+    this.packPoints = this.selectPackPoints(this.config);
     this.tryOpen(this.nowMs());
   }
 
@@ -241,7 +242,23 @@ export class BcuStore {
     if (rackFingerprint(config.rack) !== this.fingerprint) {
       throw new StoreError("the rack configuration changed: restart the daemon (the persisted state is per rack)");
     }
-    return selectPoints(config.store.packTrendPoints, this.options.points ?? pointCatalog);
+    return this.selectPackPoints(config.store);
+  }
+
+  /** The points the pack trend records now, in row order (see `trendedPackPoints`). */
+  get packTrendPoints(): readonly PointDefinition[] {
+    return this.packPoints;
+  }
+
+  private selectPackPoints(store: StoreConfig): readonly PointDefinition[] {
+    const points = trendedPackPoints(store.packTrendPoints, this.options.points ?? pointCatalog);
+    const leftOut = store.packTrendPoints.filter((id) => !points.some((p) => p.id === id));
+    if (leftOut.length > 0) {
+      this.options.log.warn("store.packTrendPoints: nameplate points are configuration constants, not trended", {
+        points: leftOut,
+      });
+    }
+    return points;
   }
 
   /** Final state, a `stopped` event, WAL folded into the file, closed. Never throws. */
@@ -437,19 +454,6 @@ export function startStore(options: StoreOptions): BcuStore {
   const nowMs = (options.nowMs ?? Date.now)();
   store.recordEvent({ timeMs: nowMs, kind: "system", source: "daemon", level: 0, message: "bcu started" });
   return store;
-}
-
-/** The pack trend's points: those named, or every analog (float) point; states and alarms are in the event log. */
-function selectPoints(ids: readonly string[], catalog: readonly PointDefinition[]): readonly PointDefinition[] {
-  if (ids.length === 0) return catalog.filter((p) => p.type === "float");
-  const byId = new Map(catalog.map((p) => [p.id, p]));
-  const unknown = ids.filter((id) => !byId.has(id));
-  if (unknown.length > 0) {
-    throw new StoreError(
-      `store.packTrendPoints names unknown points: ${unknown.join(", ")} (see 'bcu map points' for the catalog)`,
-    );
-  }
-  return ids.map((id) => byId.get(id) as PointDefinition);
 }
 
 function toNumber(value: number | boolean | null): number | null {

@@ -1,9 +1,8 @@
-import { findPoint, pointCatalog } from "../../points/catalog.ts";
-import type { PointDefinition } from "../../points/point.ts";
 import { parseCellPointId, queryCellTrend } from "../../store/cell-trend.ts";
 import type { StoreDatabase } from "../../store/database.ts";
 import { queryPackTrend, type TrendSample } from "../../store/pack-trend.ts";
 import { TrendLayouts } from "../../store/trend-layout.ts";
+import { trendedPackPoints } from "../../store/trended-points.ts";
 
 /**
  * What OPC UA historical access reads: the recorded samples of one trended point. Read-only; the samples stay in
@@ -28,41 +27,20 @@ export class HistoryUnavailableError extends Error {
   }
 }
 
-/**
- * The pack trend's points for `store.packTrendPoints`: the ids named, or every analog (float) point of the catalog
- * when empty. The same rule as the store's writer (`selectPoints` in src/store/store.ts); a test ties the two.
- */
-export function trendedPackPointIds(
-  packTrendPoints: readonly string[],
-  catalog: readonly PointDefinition[] = pointCatalog,
-): ReadonlySet<string> {
-  return new Set(
-    packTrendPoints.length > 0 ? packTrendPoints : catalog.filter((p) => p.type === "float").map((p) => p.id),
-  );
-}
-
-/**
- * A nameplate point (rated capacity, rated energy) reads the configuration, not the snapshot: the store records it
- * without the nameplate, so its trend holds only unknowns and serving it as history would mislead.
- */
-function readsNameplate(pointId: string): boolean {
-  const read = findPoint(pointId)?.read;
-  return read !== undefined && read.length >= 2;
-}
-
 /** The first window of a limited read spans this long per value asked (the fastest trend samples once a second). */
 const WINDOW_PER_VALUE_MS = 1000;
 
 /**
  * History read from the store's database (`store.database`, or any holder of one), through the store's own trend
- * queries. A limited read walks the range in windows that double in length, so reading the next 1,000 values of a
+ * queries. `packTrendPoints` is the store's configuration (`store.packTrendPoints`), already checked by the store. A limited read walks the range in windows that double in length, so reading the next 1,000 values of a
  * week decodes about 1,000 rows, not the week.
  */
 export function storeHistorySource(
   holder: { readonly database: StoreDatabase | null },
   packTrendPoints: readonly string[],
 ): HistorySource {
-  const packPoints = new Set([...trendedPackPointIds(packTrendPoints)].filter((id) => !readsNameplate(id)));
+  // The store's own rule for what it records (nameplate constants are not trended).
+  const packPoints = new Set(trendedPackPoints(packTrendPoints).map((p) => p.id));
   let layouts: { db: StoreDatabase; layouts: TrendLayouts } | null = null;
   const layoutsOf = (db: StoreDatabase): TrendLayouts => {
     if (layouts?.db !== db) layouts = { db, layouts: new TrendLayouts(db) };
