@@ -18,10 +18,10 @@ import { loadConfig } from "../src/config/load.ts";
 import { callDaemon } from "../src/daemon/control-client.ts";
 import { silentLogger } from "../src/daemon/log.ts";
 import { BcuPipeline } from "../src/daemon/pipeline.ts";
-import { pointCatalog } from "../src/points/catalog.ts";
 import { RackSimulator } from "../src/sim/rack-simulator.ts";
 import { ScriptedContactorMaster } from "../src/sim/scripted-contactor-master.ts";
 import { startStore } from "../src/store/store.ts";
+import { trendedPackPoints } from "../src/store/trended-points.ts";
 import { SimScheduler } from "../src/time/sim-scheduler.ts";
 
 const DAY_ms = 86_400_000;
@@ -84,7 +84,7 @@ export function benchStoreDay(hours = 2): Record<string, unknown> {
     latencies.sort((a, b) => a - b);
     return {
       simulated_h: hours,
-      packTrendPoints: pointCatalog.filter((p) => p.type === "float").length,
+      packTrendPoints: trendedPackPoints(config.store.packTrendPoints).length,
       packRows: pack,
       storeCpuPerDay_s: round((cpu_us / 1e6) * perDay),
       storeCpuShare_pct: round((cpu_us / 1e6 / (hours * 3600)) * 100, 3),

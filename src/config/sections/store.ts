@@ -20,7 +20,7 @@ export interface StoreConfig {
   readonly stateWriteInterval_s: number;
   readonly stateMaxAge_s: number;
   readonly packTrendInterval_s: number;
-  /** Catalog point ids recorded in the pack trend; empty = every analog (float) point of the catalog. */
+  /** Catalog point ids recorded in the pack trend; empty = every analog (float) point measured per snapshot (nameplate constants are not trended). */
   readonly packTrendPoints: readonly string[];
   readonly cellTrendInterval_s: number;
   readonly retention: StoreRetentionConfig;
@@ -70,7 +70,7 @@ export const storeSection = defineSection<"store", StoreConfig>({
         type: "array",
         items: { type: "string", minLength: 1 },
         description:
-          "Point ids recorded in the pack trend (`bcu map points`); empty: every analog (float) point of the catalog (states and alarm levels are in the event log).",
+          "Point ids recorded in the pack trend (`bcu map points`); empty: every analog (float) point measured per snapshot (nameplate constants are not trended; states and alarm levels are in the event log).",
       },
       cellTrendInterval_s: seconds(
         "Sampling interval of the cell trend (every cell voltage and temperature, one row per sample).",
