@@ -21,8 +21,10 @@ const SENSORS = 120;
 export interface EstimationBenchFigures {
   readonly cells: number;
   readonly steps: number;
-  /** CPU time per step (user + system of this process): the figure against the goal. */
+  /** CPU time per step (user + system of this process), median of ten batches: the figure against the goal. */
   readonly estimationStepCpu_us: number;
+  /** The best batch's: the cost with the least interference from other processes. */
+  readonly estimationStepCpuBest_us: number;
   /** Wall time per step: larger when other processes share the cores. */
   readonly estimationStepWall_us: number;
   readonly limitsStepCpu_us: number;
@@ -91,11 +93,21 @@ export function benchEstimation(steps = 20_000): EstimationBenchFigures {
     const t = (steps + k + 1) * 100;
     return { ...inputs[k % inputs.length], timeMs: t, currentTimeMs: t };
   });
-  const a = cpu_us();
+  // Ten batches: the median batch is the figure, the best batch shows what the code costs when no other process
+  // shares the core (on a shared machine both CPU and wall time of a batch grow with the neighbours' load).
+  const batches = 10;
+  const perBatch = Math.ceil(steps / batches);
+  const batchCpu_us: number[] = [];
   const wallA = performance.now();
-  for (let k = 0; k < steps; k++) outputs[k % 100] = stepEstimation(state, prepared[k], config, prepared[k].timeMs);
-  const estimation_us = cpu_us() - a;
+  for (let b = 0; b < batches; b++) {
+    const a = cpu_us();
+    for (let k = b * perBatch; k < Math.min(steps, (b + 1) * perBatch); k++) {
+      outputs[k % 100] = stepEstimation(state, prepared[k], config, prepared[k].timeMs);
+    }
+    batchCpu_us.push((cpu_us() - a) / perBatch);
+  }
   const wall_ms = performance.now() - wallA;
+  batchCpu_us.sort((x, y) => x - y);
   const sop = outputs[0].sop;
   const b = cpu_us();
   for (let k = 0; k < steps; k++) {
@@ -111,7 +123,8 @@ export function benchEstimation(steps = 20_000): EstimationBenchFigures {
   return {
     cells: CELLS,
     steps,
-    estimationStepCpu_us: Number((estimation_us / steps).toFixed(1)),
+    estimationStepCpu_us: Number(batchCpu_us[Math.floor(batches / 2)].toFixed(1)),
+    estimationStepCpuBest_us: Number(batchCpu_us[0].toFixed(1)),
     estimationStepWall_us: Number(((wall_ms * 1000) / steps).toFixed(1)),
     limitsStepCpu_us: Number((limits_us / steps).toFixed(2)),
     goal_us: 50,

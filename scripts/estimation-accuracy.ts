@@ -129,7 +129,14 @@ export function runScenario(scenario: Scenario, trace: string[] | null = null) {
   let calibrations = 0;
   let cycles = 0;
   // Discharges: from the PCS asking for discharge power to the end of that request.
-  const discharges: { startMs: number; available_Wh: number; requested_Wh: number; delivered_Wh: number }[] = [];
+  const discharges: {
+    startMs: number;
+    available_Wh: number;
+    requested_Wh: number;
+    delivered_Wh: number;
+    /** What the truth says was still available when the discharge ended. */
+    leftAtEnd_Wh: number;
+  }[] = [];
   let open: (typeof discharges)[number] | null = null;
   let lastTruthMs = startMs;
 
@@ -177,7 +184,13 @@ export function runScenario(scenario: Scenario, trace: string[] | null = null) {
     const dt_h = (now - lastTruthMs) / 3_600_000;
     lastTruthMs = now;
     if (requested > 0 && open === null) {
-      open = { startMs: since, available_Wh: truth.deliverableEnergy_Wh, requested_Wh: 0, delivered_Wh: 0 };
+      open = {
+        startMs: since,
+        available_Wh: truth.deliverableEnergy_Wh,
+        requested_Wh: 0,
+        delivered_Wh: 0,
+        leftAtEnd_Wh: truth.deliverableEnergy_Wh,
+      };
       discharges.push(open);
     } else if (requested <= 0 && open !== null && truth.current_A <= 0.5) {
       open = null;
@@ -185,6 +198,7 @@ export function runScenario(scenario: Scenario, trace: string[] | null = null) {
     if (open !== null) {
       open.requested_Wh += Math.max(0, requested) * dt_h;
       open.delivered_Wh += Math.max(0, truth.current_A) * truth.packVoltage_V * dt_h;
+      open.leftAtEnd_Wh = truth.deliverableEnergy_Wh;
     }
     if (trace !== null && since % TRACE_ms < SAMPLE_ms) {
       trace.push(
@@ -245,6 +259,11 @@ export function runScenario(scenario: Scenario, trace: string[] | null = null) {
       requested_kWh: round(d.requested_Wh / 1000, 1),
       delivered_kWh: round(d.delivered_Wh / 1000, 1),
       ofAvailableOrRequested_pct: round((100 * d.delivered_Wh) / reference, 1),
+      left_kWh: round(d.leftAtEnd_Wh / 1000, 1),
+      // Where the PCS asked for more than the rack held: the share of the available energy that left the cells
+      // (delivered + the cells' own I²R losses, which no BCU can avoid); the rest stayed in the rack.
+      takenFromCells_pct:
+        d.requested_Wh >= d.available_Wh ? round((100 * (d.available_Wh - d.leftAtEnd_Wh)) / d.available_Wh, 1) : null,
     };
   });
   const voltageAlarms = ["cellOverVoltage", "cellUnderVoltage", "packOverVoltage", "packUnderVoltage"];

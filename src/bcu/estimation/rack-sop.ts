@@ -5,6 +5,7 @@ import {
   ecmLimits,
   newEcmLimit,
   ocvSecantFrom,
+  SECANT_LEVELS,
   type EcmHorizon,
   type EcmHorizons,
   type EcmLimit,
@@ -180,6 +181,9 @@ function cappedLimit(horizon: EcmHorizon, limit: EcmLimit, factor: number): Dire
   };
 }
 
+/** A span that ends beyond this SOC (toward full; 1 − this toward empty) reaches a steep end of the LFP curve. */
+const FINE_SECANTS_FROM_END = 0.9;
+
 /** Cells refreshed per cycle: 1 in OCV_REFRESH_STRIDE, so each cell's position is at most 10 cycles old. */
 const OCV_REFRESH_STRIDE = 10;
 
@@ -204,10 +208,21 @@ function refreshOcvPosition(state: EstimationState, config: EstimationConfig): v
     const ocvAtSoc = lfpMeanOcv_mV(soc);
     state.socAtOcv[i] = soc;
     state.chargeSlopes.long_mV[i] = ocvSecantFrom(soc, ocvAtSoc, chargeLong / capacity, "charge");
-    state.chargeSlopes.longHalf_mV[i] = ocvSecantFrom(soc, ocvAtSoc, chargeLong / 2 / capacity, "charge");
-    state.dischargeSlopes.longHalf_mV[i] = ocvSecantFrom(soc, ocvAtSoc, dischargeLong / 2 / capacity, "discharge");
-    state.chargeSlopes.short_mV[i] = ocvSecantFrom(soc, ocvAtSoc, chargeShort / capacity, "charge");
     state.dischargeSlopes.long_mV[i] = ocvSecantFrom(soc, ocvAtSoc, dischargeLong / capacity, "discharge");
+    state.chargeSlopes.short_mV[i] = ocvSecantFrom(soc, ocvAtSoc, chargeShort / capacity, "charge");
     state.dischargeSlopes.short_mV[i] = ocvSecantFrom(soc, ocvAtSoc, dischargeShort / capacity, "discharge");
+    // The finer secants only matter where the rated span reaches a steep end; elsewhere the rated span's secant
+    // serves every level (the bound then equals level 0's: no gain, no risk) and the lookups are saved.
+    const nearFull = soc + chargeLong / capacity > FINE_SECANTS_FROM_END;
+    const nearEmpty = soc - dischargeLong / capacity < 1 - FINE_SECANTS_FROM_END;
+    for (let level = 1, k = i * SECANT_LEVELS; level <= SECANT_LEVELS; level++, k++) {
+      const fraction = 1 / capacity / 2 ** level;
+      state.chargeSlopes.longFine_mV[k] = nearFull
+        ? ocvSecantFrom(soc, ocvAtSoc, chargeLong * fraction, "charge")
+        : state.chargeSlopes.long_mV[i];
+      state.dischargeSlopes.longFine_mV[k] = nearEmpty
+        ? ocvSecantFrom(soc, ocvAtSoc, dischargeLong * fraction, "discharge")
+        : state.dischargeSlopes.long_mV[i];
+    }
   }
 }

@@ -123,17 +123,14 @@ export function ecmLimits(
     const r1 = r1_mOhm[i];
     const r2 = r2_mOhm[i];
     let longSlope: number;
-    let longHalfSlope: number;
     let shortSlope: number;
     if (slopes !== null) {
       longSlope = slopes.long_mV[i];
-      longHalfSlope = slopes.longHalf_mV[i];
       shortSlope = slopes.short_mV[i];
     } else {
       const soc = socAtOcv[i];
       const ocvHere = lfpMeanOcv_mV(soc);
       longSlope = secant(soc, ocvHere, Math.max(0.002, longSpan_Ah * invCapacity), sign);
-      longHalfSlope = secant(soc, ocvHere, Math.max(0.002, 0.5 * longSpan_Ah * invCapacity), sign);
       shortSlope = secant(soc, ocvHere, Math.max(0.002, shortSpan_Ah * invCapacity), sign);
     }
     // Per horizon: the cell's open-circuit voltage at its end with the polarisation decayed (base), and the
@@ -156,12 +153,22 @@ export function ecmLimits(
     // Most cells do not set the limit: headroom/rh is compared with the best so far without dividing (rh > 0).
     if (headroom0 < best0 * rh0) {
       let current = headroom0 > 0 ? headroom0 / rh0 : 0;
-      if (current < halfRated) {
-        // The secant over the rated span is safe but, near an end, far too steep for a smaller current. Over half
-        // the span it is exact for currents up to half the rating: any limit it gives up to that is safe too.
-        const rhHalf = rh0 + (longHalfSlope - longSlope) * hours0 * invCapacity;
-        const half = headroom0 > 0 ? headroom0 / rhHalf : 0;
-        current = Math.max(current, Math.min(half, halfRated));
+      // The secant over the rated span is safe but, near an end, far too steep for a smaller current: level l's
+      // secant (span/2^l) is exact for currents up to rated/2^l, so any limit it gives up to that is safe too.
+      let levelCap = halfRated;
+      for (let level = 1; level <= SECANT_LEVELS && current < levelCap && headroom0 > 0; level++) {
+        const fineSlope =
+          slopes !== null
+            ? slopes.longFine_mV[i * SECANT_LEVELS + level - 1]
+            : secant(
+                socAtOcv[i],
+                lfpMeanOcv_mV(socAtOcv[i]),
+                Math.max(0.002, (longSpan_Ah * invCapacity) / 2 ** level),
+                sign,
+              );
+        const rhFine = rh0 + (fineSlope - longSlope) * hours0 * invCapacity;
+        current = Math.max(current, Math.min(headroom0 / rhFine, levelCap));
+        levelCap /= 2;
       }
       if (current < best0) {
         best0 = current;
@@ -192,14 +199,29 @@ function setLimit(o: EcmLimit, best_A: number, cell: number, packVoltage_V: numb
 }
 
 /**
+ * Finer spans of the first horizon: level l (1..SECANT_LEVELS) is the secant over span/2^l, exact for currents up
+ * to rated/2^l. Near an end of the curve the secant over the rated span is far too steep for the small current a
+ * nearly empty (or full) rack can still take; each level gives a limit that is safe up to its own current.
+ */
+export const SECANT_LEVELS = 4;
+
+/**
  * OCV secants per cell, precomputed by the caller (`ocvSecant`), mV per unit SOC: over the first horizon's span
- * (`long_mV`) and over the shortest horizons' largest span (`short_mV`).
+ * (`long_mV`), over its finer spans (`longFine_mV[i * SECANT_LEVELS + l - 1]` for level l) and over the short
+ * horizons' largest span (`short_mV`).
  */
 export interface OcvSlopes {
   readonly long_mV: Float64Array;
-  /** Over half the first horizon's span: a second, less conservative bound where the secant bends (the ends). */
-  readonly longHalf_mV: Float64Array;
+  readonly longFine_mV: Float64Array;
   readonly short_mV: Float64Array;
+}
+
+export function createOcvSlopes(cells: number): OcvSlopes {
+  return {
+    long_mV: new Float64Array(cells),
+    longFine_mV: new Float64Array(cells * SECANT_LEVELS),
+    short_mV: new Float64Array(cells),
+  };
 }
 
 /**

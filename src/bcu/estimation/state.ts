@@ -7,7 +7,7 @@ import { lfpHalfHysteresis_mV, lfpSocFromOcv } from "./lfp-ocv.ts";
 import { ocvVoltageSigma_mV, readOcv } from "./ocv-calibration.ts";
 import { createResistanceEstimator, type ResistanceEstimator } from "./resistance-estimator.ts";
 import { createRestDetector, type RestDetector } from "./rest-detector.ts";
-import type { OcvSlopes } from "./sop.ts";
+import { createOcvSlopes, type OcvSlopes } from "./sop.ts";
 import type { CellRatings, PersistedEstimation } from "./types.ts";
 
 /** Everything estimation remembers between cycles. Mutable, owned by the cycle. SOC values are fractions. */
@@ -142,16 +142,8 @@ export function createEstimationState(
     sensorResistanceFactor: new Float64Array(topology.bmuCount * topology.temperatureSensorsPerBmu).fill(1),
     ocv_mV: new Float64Array(cells),
     socAtOcv: new Float64Array(cells),
-    chargeSlopes: {
-      long_mV: new Float64Array(cells),
-      longHalf_mV: new Float64Array(cells),
-      short_mV: new Float64Array(cells),
-    },
-    dischargeSlopes: {
-      long_mV: new Float64Array(cells),
-      longHalf_mV: new Float64Array(cells),
-      short_mV: new Float64Array(cells),
-    },
+    chargeSlopes: createOcvSlopes(cells),
+    dischargeSlopes: createOcvSlopes(cells),
     ocvRefreshPhase: -1,
     r0_mOhm: new Float64Array(cells),
     r1_mOhm: new Float64Array(cells),

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { lfpMeanOcv_mV } from "../../../src/bcu/estimation/lfp-ocv.ts";
 import { ecmLimit, type SopCells } from "../../../src/bcu/estimation/sop.ts";
 
 function cells(ocv_mV: number[], soc: number[]): SopCells {
@@ -58,4 +59,47 @@ describe("ecmLimit near the empty end", () => {
     assert.ok(limit >= 56, `got ${limit}`);
     assert.ok(limit <= 70, `got ${limit}`);
   });
+});
+
+describe("ecmLimit against the exact model (the OCV table itself, not a secant)", () => {
+  // One cell with only R0, its OCV on the mean curve: after I A for t s the terminal voltage is
+  // OCV(soc ∓ I·t/C) ∓ I·R0. The limit must never cross the voltage limit, and must not waste more than the
+  // secant levels' granularity (a factor 2) of the current the exact model allows.
+  const terminal_mV = (soc: number, current_A: number, horizon_s: number, direction: "charge" | "discharge") => {
+    const sign = direction === "discharge" ? 1 : -1;
+    const moved = Math.min(1, Math.max(0, soc - (sign * current_A * horizon_s) / 3600 / 280));
+    return lfpMeanOcv_mV(moved) - sign * current_A * 0.5;
+  };
+  const exactLimit = (soc: number, horizon_s: number, direction: "charge" | "discharge", limit_mV: number) => {
+    const ok = (i: number) =>
+      direction === "discharge"
+        ? terminal_mV(soc, i, horizon_s, direction) >= limit_mV
+        : terminal_mV(soc, i, horizon_s, direction) <= limit_mV;
+    let lo = 0;
+    let hi = 140;
+    if (ok(hi)) return hi;
+    for (let k = 0; k < 60; k++) {
+      const mid = (lo + hi) / 2;
+      if (ok(mid)) lo = mid;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const socs = [0.008, 0.01, 0.012, 0.015, 0.02, 0.03, 0.05, 0.08, 0.2, 0.5, 0.8, 0.95, 0.97, 0.98, 0.99, 0.993];
+  for (const direction of ["discharge", "charge"] as const) {
+    it(`${direction}: safe and within a factor 2 at every SOC from one end to the other`, () => {
+      const limit_mV = direction === "discharge" ? 2820 : 3450;
+      for (const soc of socs) {
+        const c = cells([lfpMeanOcv_mV(soc)], [soc]);
+        const got = Math.min(140, ecmLimit(c, direction, 300, 15, 300, limit_mV, 140).current_A);
+        const exact = exactLimit(soc, 300, direction, limit_mV);
+        const v = terminal_mV(soc, got, 300, direction);
+        assert.ok(
+          direction === "discharge" ? v >= limit_mV - 1e-6 : v <= limit_mV + 1e-6,
+          `${direction} at ${soc}: ${got} A ends at ${v} mV`,
+        );
+        assert.ok(got >= exact / 2 - 1e-6, `${direction} at ${soc}: ${got} A of an exact ${exact} A`);
+      }
+    });
+  }
 });
