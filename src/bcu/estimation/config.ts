@@ -73,6 +73,9 @@ export interface EstimationConfig {
   readonly resistanceWindow_ms: number;
   /** Gain of the per-cell resistance filter per sample (0..1). */
   readonly resistanceFilterGain: number;
+  /** A cell takes resistance samples only while its SOC is in this window, % (mid-SOC resistance). */
+  readonly resistanceSocMin_pct: number;
+  readonly resistanceSocMax_pct: number;
   /**
    * Continuous SOP horizon (s): the current a cell can hold this long without reaching its voltage limit. The
    * limit is recomputed every cycle, so the horizon need only cover how fast the PCS re-plans, not a whole
@@ -126,6 +129,8 @@ export const defaultEstimationConfig: EstimationConfig = {
   resistanceStep_A: 28,
   resistanceWindow_ms: 2000,
   resistanceFilterGain: 0.05,
+  resistanceSocMin_pct: 20,
+  resistanceSocMax_pct: 90,
   continuousHorizon_s: 300,
   chargeRating_C: { continuous: 0.5, s60: 0.5, s10: 0.7 },
   dischargeRating_C: { continuous: 0.5, s60: 0.5, s10: 0.7 },

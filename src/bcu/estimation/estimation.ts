@@ -66,12 +66,22 @@ export function stepEstimation(
     if (rest_ms === 0) state.restCalibrated = false;
     else if (rest_ms >= config.restTime_ms && !state.restCalibrated) restCalibration(state, config, nowMs, events);
     endCalibration(state, m, current_A, config, nowMs, events);
-    updateResistance(state.resistance, m.cellVoltage_mV, current_A, m.currentTimeMs, state.resistanceFactor, {
-      step_A: config.resistanceStep_A,
-      window_ms: config.resistanceWindow_ms,
-      filterGain: config.resistanceFilterGain,
-      rated_mOhm: config.cellR0_mOhm,
-    });
+    updateResistance(
+      state.resistance,
+      m.cellVoltage_mV,
+      current_A,
+      m.currentTimeMs,
+      state.resistanceFactor,
+      state.soc,
+      {
+        step_A: config.resistanceStep_A,
+        window_ms: config.resistanceWindow_ms,
+        filterGain: config.resistanceFilterGain,
+        rated_mOhm: config.cellR0_mOhm,
+        socMin: config.resistanceSocMin_pct / 100,
+        socMax: config.resistanceSocMax_pct / 100,
+      },
+    );
   }
   return buildOutput(state, m, config, usable, current_A, nowMs, events);
 }

@@ -19,6 +19,12 @@ export interface ResistanceSettings {
   readonly filterGain: number;
   /** Plausible range of a sample against the rated resistance (a sample outside is noise or a fault). */
   readonly rated_mOhm: number;
+  /**
+   * Cells are sampled only while their SOC is in this window (fractions): the resistance rises toward both ends
+   * of the curve, and the figure that SOH compares with the rated one is the mid-SOC resistance.
+   */
+  readonly socMin: number;
+  readonly socMax: number;
 }
 
 export function createResistanceEstimator(cells: number, initial_mOhm: Float64Array): ResistanceEstimator {
@@ -33,7 +39,7 @@ export function createResistanceEstimator(cells: number, initial_mOhm: Float64Ar
 
 /**
  * Feeds one usable sample (every cell valid). Returns the number of cells that took a resistance sample.
- * `temperatureFactor(i)` is R(T)/R(25 °C) for cell i at its temperature now.
+ * `temperatureFactor(i)` is R(T)/R(25 °C) for cell i at its temperature now; `cellSoc(i)` its SOC (fraction).
  */
 export function updateResistance(
   estimator: ResistanceEstimator,
@@ -41,6 +47,7 @@ export function updateResistance(
   current_A: number,
   timeMs: number,
   temperatureFactor: Float64Array,
+  cellSoc: Float64Array,
   settings: ResistanceSettings,
 ): number {
   const cells = cellVoltage_mV.length;
@@ -51,6 +58,8 @@ export function updateResistance(
     const lo = settings.rated_mOhm * 0.2;
     const hi = settings.rated_mOhm * 5;
     for (let i = 0; i < cells; i++) {
+      const soc = cellSoc[i];
+      if (!(soc >= settings.socMin && soc <= settings.socMax)) continue;
       // + = discharge: more discharge current, lower voltage.
       const r25 = (estimator.anchorVoltage_mV[i] - cellVoltage_mV[i]) / step / temperatureFactor[i];
       if (r25 >= lo && r25 <= hi) {

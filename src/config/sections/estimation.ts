@@ -113,6 +113,13 @@ export const estimationSection = defineSection<"estimation", EstimationConfig>({
     resistanceStep_A: num("Current change that counts as a step for a resistance sample ...", "A", 0, 2000, true),
     resistanceWindow_ms: durationMsSchema("... within this time.", 100, 60000),
     resistanceFilterGain: num("Gain of the per-cell resistance filter per sample.", "", 0, 1, true),
+    resistanceSocMin_pct: num(
+      "A cell takes resistance samples only above this SOC (resistance rises toward the ends; SOH wants mid SOC).",
+      "%",
+      0,
+      100,
+    ),
+    resistanceSocMax_pct: num("... and only below this SOC.", "%", 0, 100),
     continuousHorizon_s: num("Horizon of the continuous SOP.", "s", 60, 86400),
     chargeRating_C: rating("Rated charge currents from the datasheet."),
     dischargeRating_C: rating("Rated discharge currents from the datasheet."),
@@ -137,6 +144,12 @@ function checkEstimation(config: EstimationConfig): SectionIssue[] {
     issues.push({
       path: "dischargeCellVoltageLimit_mV",
       reason: `must be below chargeCellVoltageLimit_mV (${config.chargeCellVoltageLimit_mV} mV), got ${config.dischargeCellVoltageLimit_mV} mV`,
+    });
+  }
+  if (!(config.resistanceSocMin_pct < config.resistanceSocMax_pct)) {
+    issues.push({
+      path: "resistanceSocMax_pct",
+      reason: `must be above resistanceSocMin_pct (${config.resistanceSocMin_pct} %), got ${config.resistanceSocMax_pct} %`,
     });
   }
   const rows = config.temperatureDerate;
