@@ -204,25 +204,31 @@ function refreshOcvPosition(state: EstimationState, config: EstimationConfig): v
   state.ocvRefreshPhase = (first + 1) % OCV_REFRESH_STRIDE;
   for (let i = first; i < state.cells; i += stride) {
     const soc = lfpSocFromOcvFast(state.ocv_mV[i] - state.hysteresis * lfpHalfHysteresis_mV(state.soc[i]));
-    const capacity = state.capacity.capacity_Ah[i];
+    const invCapacity = 1 / state.capacity.capacity_Ah[i];
     const ocvAtSoc = lfpMeanOcv_mV(soc);
+    const chargeSpan = chargeLong * invCapacity;
+    const dischargeSpan = dischargeLong * invCapacity;
+    const chargeSlope = ocvSecantFrom(soc, ocvAtSoc, chargeSpan, "charge");
+    const dischargeSlope = ocvSecantFrom(soc, ocvAtSoc, dischargeSpan, "discharge");
     state.socAtOcv[i] = soc;
-    state.chargeSlopes.long_mV[i] = ocvSecantFrom(soc, ocvAtSoc, chargeLong / capacity, "charge");
-    state.dischargeSlopes.long_mV[i] = ocvSecantFrom(soc, ocvAtSoc, dischargeLong / capacity, "discharge");
-    state.chargeSlopes.short_mV[i] = ocvSecantFrom(soc, ocvAtSoc, chargeShort / capacity, "charge");
-    state.dischargeSlopes.short_mV[i] = ocvSecantFrom(soc, ocvAtSoc, dischargeShort / capacity, "discharge");
+    state.chargeSlopes.long_mV[i] = chargeSlope;
+    state.dischargeSlopes.long_mV[i] = dischargeSlope;
+    state.chargeSlopes.short_mV[i] = ocvSecantFrom(soc, ocvAtSoc, chargeShort * invCapacity, "charge");
+    state.dischargeSlopes.short_mV[i] = ocvSecantFrom(soc, ocvAtSoc, dischargeShort * invCapacity, "discharge");
     // The finer secants only matter where the rated span reaches a steep end; elsewhere the rated span's secant
     // serves every level (the bound then equals level 0's: no gain, no risk) and the lookups are saved.
-    const nearFull = soc + chargeLong / capacity > FINE_SECANTS_FROM_END;
-    const nearEmpty = soc - dischargeLong / capacity < 1 - FINE_SECANTS_FROM_END;
-    for (let level = 1, k = i * SECANT_LEVELS; level <= SECANT_LEVELS; level++, k++) {
-      const fraction = 1 / capacity / 2 ** level;
-      state.chargeSlopes.longFine_mV[k] = nearFull
-        ? ocvSecantFrom(soc, ocvAtSoc, chargeLong * fraction, "charge")
-        : state.chargeSlopes.long_mV[i];
-      state.dischargeSlopes.longFine_mV[k] = nearEmpty
-        ? ocvSecantFrom(soc, ocvAtSoc, dischargeLong * fraction, "discharge")
-        : state.dischargeSlopes.long_mV[i];
-    }
+    const k0 = i * SECANT_LEVELS;
+    const chargeFine = state.chargeSlopes.longFine_mV;
+    const dischargeFine = state.dischargeSlopes.longFine_mV;
+    if (soc + chargeSpan > FINE_SECANTS_FROM_END) {
+      for (let l = 0, span = chargeSpan / 2; l < SECANT_LEVELS; l++, span /= 2) {
+        chargeFine[k0 + l] = ocvSecantFrom(soc, ocvAtSoc, span, "charge");
+      }
+    } else chargeFine.fill(chargeSlope, k0, k0 + SECANT_LEVELS);
+    if (soc - dischargeSpan < 1 - FINE_SECANTS_FROM_END) {
+      for (let l = 0, span = dischargeSpan / 2; l < SECANT_LEVELS; l++, span /= 2) {
+        dischargeFine[k0 + l] = ocvSecantFrom(soc, ocvAtSoc, span, "discharge");
+      }
+    } else dischargeFine.fill(dischargeSlope, k0, k0 + SECANT_LEVELS);
   }
 }
