@@ -112,8 +112,9 @@ function cellVoltageDifference(
   m: RackMeasurements,
   window: ProtectionConfig["cellVoltageDifferenceWindow_mV"],
 ): number {
-  const mean_mV = m.cellVoltageAverage_mV;
-  if (m.cellVoltageMax === null || m.cellVoltageMin === null || mean_mV === null) return NaN;
+  if (m.cellVoltageMax === null || m.cellVoltageMin === null || m.cellVoltageAverage_mV === null) return NaN;
+  // Back to rest: charging lifts every cell by about I·R (and discharging lowers it). Unknown current: as measured.
+  const mean_mV = m.cellVoltageAverage_mV + (m.current_A ?? 0) * window.cellResistance_mOhm;
   if (mean_mV < window.low || mean_mV > window.high) return NaN;
   return m.cellVoltageMax.value - m.cellVoltageMin.value;
 }

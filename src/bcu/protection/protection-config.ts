@@ -62,10 +62,16 @@ export interface ProtectionRowDocument {
   readonly level3: LevelDocument<DisconnectLevel>;
 }
 
-/** A band of the mean cell voltage, both ends included. */
+/** A band of the mean cell voltage at rest, both ends included (mV). */
 export interface CellVoltageWindow {
   readonly low: number;
   readonly high: number;
+  /**
+   * The measured mean is brought back to rest with this per-cell DC resistance (mean + I·R, I + = discharge), so
+   * a charge current cannot lift the mean of cells at the steep bottom into the window, nor a discharge current
+   * push plateau cells out of it.
+   */
+  readonly cellResistance_mOhm: number;
 }
 
 /** The section as written in a configuration file: the table is a mapping by alarm id, so one row can be edited. */

@@ -223,7 +223,8 @@ const DEFAULT_TABLE: Record<AlarmId, ProtectionRowDocument> = {
  * moves for one bad cell (2.9 V among 239 cells at 3.29 V: mean 3.288 V), so a sagging or shorted cell is still
  * judged. At rest, within 3400 mV the top knee adds at most ~130 mV for a 3 % spread (97-100 % SOC): level 1.
  */
-const CELL_VOLTAGE_DIFFERENCE_WINDOW_mV = { low: 3200, high: 3400 };
+// 1 mΩ: the DC resistance of a 280 Ah LFP cell over a few seconds to minutes at 25 °C (ohmic + polarisation).
+const CELL_VOLTAGE_DIFFERENCE_WINDOW_mV = { low: 3200, high: 3400, cellResistance_mOhm: 1 };
 
 /** The defaults as a configuration file writes them. A fresh copy on every call. */
 export function defaultProtectionDocument(): ProtectionConfigDocument {

@@ -96,6 +96,14 @@ export const protectionSection: ConfigSection<"protection", ProtectionConfig, Pr
         {
           low: windowEdge("Lower end of the window on the mean cell voltage (included)."),
           high: windowEdge("Upper end of the window on the mean cell voltage (included); above low."),
+          cellResistance_mOhm: {
+            type: "number",
+            minimum: 0,
+            maximum: 20,
+            unit: "mΩ",
+            description:
+              "Per-cell DC resistance that brings the measured mean back to rest (mean + I·R, I > 0 discharging) before the window is applied, so a charge current cannot lift the steep bottom into the window.",
+          },
         },
       ),
       table: strictObject(

@@ -152,22 +152,28 @@ for (const [name, cells] of [
 }
 
 test("the window is the configuration's: widened down to 3000 mV, the bottom spread trips level 2", () => {
-  const config = { ...DEFAULTS, cellVoltageDifferenceWindow_mV: { low: 3000, high: 3400 } };
+  const config = {
+    ...DEFAULTS,
+    cellVoltageDifferenceWindow_mV: { ...DEFAULTS.cellVoltageDifferenceWindow_mV, low: 3000 },
+  };
   const run = new Run(config).cells(BOTTOM_OF_DISCHARGE_mV);
   assert.equal(run.timeTo(2, 60_000), ROW.level2!.setDebounce_ms);
 });
 
 test("both ends of the window are inside it", () => {
-  const cells = plateauWithLowCell(160); // mean 3280
+  const cells = plateauWithLowCell(160); // mean 3280, at rest 3300 (20 A discharge × 1 mΩ)
   for (const window of [
-    { low: 3280, high: 3400 },
-    { low: 3200, high: 3280 },
+    { low: 3300, high: 3400, cellResistance_mOhm: 1 },
+    { low: 3200, high: 3300, cellResistance_mOhm: 1 },
   ]) {
     const run = new Run({ ...DEFAULTS, cellVoltageDifferenceWindow_mV: window }).cells(cells);
     run.step();
     assert.equal(run.out.alarms[R].value, 160, JSON.stringify(window));
   }
-  const outside = new Run({ ...DEFAULTS, cellVoltageDifferenceWindow_mV: { low: 3281, high: 3400 } }).cells(cells);
+  const outside = new Run({
+    ...DEFAULTS,
+    cellVoltageDifferenceWindow_mV: { low: 3301, high: 3400, cellResistance_mOhm: 1 },
+  }).cells(cells);
   outside.step();
   assert.equal(outside.out.alarms[R].value, null);
 });
@@ -212,4 +218,30 @@ test("a latched level 3 stays latched off the plateau; the reset waits for a jud
   assert.equal(accepted.accepted, true, accepted.reason);
   run.step();
   assert.equal(run.level, 0);
+});
+
+test("the mean is judged at rest: a charge current does not lift the steep bottom into the window", () => {
+  // Measured at the start of a 0.5 C charge from empty on the 92 % rack: mean 3.215 V, cells 3.04 .. 3.27 V.
+  const chargingFromEmpty_mV = [3040, 3190, 3205, 3215, 3225, 3235, 3252, 3268];
+  const charging = new Run().cells(chargingFromEmpty_mV);
+  charging.fx.current_A = -140;
+  charging.run(600_000);
+  assert.equal(charging.level, 0, "at rest that mean is 3.075 V: off the plateau, not judged");
+  assert.equal(charging.out.alarms[R].value, null);
+
+  // Without the correction (0 mΩ) the same cells would be judged, and trip level 2 at 228 mV.
+  const uncorrected = new Run({
+    ...DEFAULTS,
+    cellVoltageDifferenceWindow_mV: { ...DEFAULTS.cellVoltageDifferenceWindow_mV, cellResistance_mOhm: 0 },
+  }).cells(chargingFromEmpty_mV);
+  uncorrected.fx.current_A = -140;
+  assert.equal(uncorrected.timeTo(2, 60_000), ROW.level2!.setDebounce_ms);
+});
+
+test("a discharge current does not push plateau cells out of the window: a real imbalance still trips", () => {
+  // 0.5 C discharge on the plateau: every cell 140 mV below rest (mean 3.13 V measured, 3.27 V at rest).
+  const loaded = plateauWithLowCell(250).map((v) => v - 170);
+  const run = new Run().cells(loaded);
+  run.fx.current_A = 140;
+  assert.equal(run.timeTo(2, 60_000), ROW.level2!.setDebounce_ms);
 });

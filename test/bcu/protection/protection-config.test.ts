@@ -86,11 +86,15 @@ test("a configuration file changes one level; errors name the path", () => {
 });
 
 test("cellVoltageDifferenceWindow_mV: 3200 .. 3400 mV by default, set in a file, refused empty or out of range", () => {
-  assert.deepEqual(defaultProtectionConfig().cellVoltageDifferenceWindow_mV, { low: 3200, high: 3400 });
+  assert.deepEqual(defaultProtectionConfig().cellVoltageDifferenceWindow_mV, {
+    low: 3200,
+    high: 3400,
+    cellResistance_mOhm: 1,
+  });
   const config = loadConfigText("protection:\n  cellVoltageDifferenceWindow_mV:\n    low: 3150\n", "bcu.yaml");
   assert.deepEqual(
     config.protection.cellVoltageDifferenceWindow_mV,
-    { low: 3150, high: 3400 },
+    { low: 3150, high: 3400, cellResistance_mOhm: 1 },
     "high keeps its default",
   );
 
@@ -108,5 +112,9 @@ test("cellVoltageDifferenceWindow_mV: 3200 .. 3400 mV by default, set in a file,
   refused("    low: 1500\n", /protection\.cellVoltageDifferenceWindow_mV\.low: must be >= 2000 mV \(got 1500\)/);
   refused("    high: 5200\n", /protection\.cellVoltageDifferenceWindow_mV\.high: must be <= 5000 mV \(got 5200\)/);
   refused("    high: three\n", /protection\.cellVoltageDifferenceWindow_mV\.high/);
-  refused("    mean: 3300\n", /unknown key "mean" \(allowed: low, high\)/);
+  refused(
+    "    cellResistance_mOhm: -1\n",
+    /protection\.cellVoltageDifferenceWindow_mV\.cellResistance_mOhm: must be >= 0/,
+  );
+  refused("    mean: 3300\n", /unknown key "mean" \(allowed: low, high, cellResistance_mOhm\)/);
 });
