@@ -4,8 +4,8 @@ import { lfpHalfHysteresis_mV, lfpMeanOcv_mV, lfpSocFromOcvFast } from "./lfp-oc
 import {
   ecmLimits,
   newEcmLimit,
-  ocvSecantFrom,
-  SECANT_LEVELS,
+  fillOcvSlopes,
+  horizonSpans_Ah,
   type EcmHorizon,
   type EcmHorizons,
   type EcmLimit,
@@ -181,9 +181,6 @@ function cappedLimit(horizon: EcmHorizon, limit: EcmLimit, factor: number): Dire
   };
 }
 
-/** A span that ends beyond this SOC (toward full; 1 − this toward empty) reaches a steep end of the LFP curve. */
-const FINE_SECANTS_FROM_END = 0.9;
-
 /** Cells refreshed per cycle: 1 in OCV_REFRESH_STRIDE, so each cell's position is at most 10 cycles old. */
 const OCV_REFRESH_STRIDE = 10;
 
@@ -194,11 +191,8 @@ const OCV_REFRESH_STRIDE = 10;
  */
 function refreshOcvPosition(state: EstimationState, config: EstimationConfig): void {
   const rated = state.cell.capacity_Ah;
-  const chargeLong = config.chargeRating_C.continuous * rated * (config.continuousHorizon_s / 3600);
-  const chargeShort = Math.max(config.chargeRating_C.s60 * 60, config.chargeRating_C.s10 * 10) * (rated / 3600);
-  const dischargeLong = config.dischargeRating_C.continuous * rated * (config.continuousHorizon_s / 3600);
-  const dischargeShort =
-    Math.max(config.dischargeRating_C.s60 * 60, config.dischargeRating_C.s10 * 10) * (rated / 3600);
+  const charge = horizonSpans_Ah(cachedHorizons(config, rated, "charge"));
+  const discharge = horizonSpans_Ah(cachedHorizons(config, rated, "discharge"));
   const first = state.ocvRefreshPhase === -1 ? 0 : state.ocvRefreshPhase;
   const stride = state.ocvRefreshPhase === -1 ? 1 : OCV_REFRESH_STRIDE;
   state.ocvRefreshPhase = (first + 1) % OCV_REFRESH_STRIDE;
@@ -206,29 +200,24 @@ function refreshOcvPosition(state: EstimationState, config: EstimationConfig): v
     const soc = lfpSocFromOcvFast(state.ocv_mV[i] - state.hysteresis * lfpHalfHysteresis_mV(state.soc[i]));
     const invCapacity = 1 / state.capacity.capacity_Ah[i];
     const ocvAtSoc = lfpMeanOcv_mV(soc);
-    const chargeSpan = chargeLong * invCapacity;
-    const dischargeSpan = dischargeLong * invCapacity;
-    const chargeSlope = ocvSecantFrom(soc, ocvAtSoc, chargeSpan, "charge");
-    const dischargeSlope = ocvSecantFrom(soc, ocvAtSoc, dischargeSpan, "discharge");
     state.socAtOcv[i] = soc;
-    state.chargeSlopes.long_mV[i] = chargeSlope;
-    state.dischargeSlopes.long_mV[i] = dischargeSlope;
-    state.chargeSlopes.short_mV[i] = ocvSecantFrom(soc, ocvAtSoc, chargeShort * invCapacity, "charge");
-    state.dischargeSlopes.short_mV[i] = ocvSecantFrom(soc, ocvAtSoc, dischargeShort * invCapacity, "discharge");
-    // The finer secants only matter where the rated span reaches a steep end; elsewhere the rated span's secant
-    // serves every level (the bound then equals level 0's: no gain, no risk) and the lookups are saved.
-    const k0 = i * SECANT_LEVELS;
-    const chargeFine = state.chargeSlopes.longFine_mV;
-    const dischargeFine = state.dischargeSlopes.longFine_mV;
-    if (soc + chargeSpan > FINE_SECANTS_FROM_END) {
-      for (let l = 0, span = chargeSpan / 2; l < SECANT_LEVELS; l++, span /= 2) {
-        chargeFine[k0 + l] = ocvSecantFrom(soc, ocvAtSoc, span, "charge");
-      }
-    } else chargeFine.fill(chargeSlope, k0, k0 + SECANT_LEVELS);
-    if (soc - dischargeSpan < 1 - FINE_SECANTS_FROM_END) {
-      for (let l = 0, span = dischargeSpan / 2; l < SECANT_LEVELS; l++, span /= 2) {
-        dischargeFine[k0 + l] = ocvSecantFrom(soc, ocvAtSoc, span, "discharge");
-      }
-    } else dischargeFine.fill(dischargeSlope, k0, k0 + SECANT_LEVELS);
+    fillOcvSlopes(
+      state.chargeSlopes,
+      i,
+      soc,
+      ocvAtSoc,
+      charge.long_Ah * invCapacity,
+      charge.short_Ah * invCapacity,
+      "charge",
+    );
+    fillOcvSlopes(
+      state.dischargeSlopes,
+      i,
+      soc,
+      ocvAtSoc,
+      discharge.long_Ah * invCapacity,
+      discharge.short_Ah * invCapacity,
+      "discharge",
+    );
   }
 }

@@ -57,8 +57,30 @@ export function ecmLimit(
 ): EcmLimit {
   const out: EcmLimits = [newEcmLimit(), newEcmLimit(), newEcmLimit()];
   const one = { horizon_s, ratedCurrent_A };
-  ecmLimits(cells, direction, [one, one, one], tau1_s, tau2_s, voltageLimit_mV, out);
+  const horizons: EcmHorizons = [one, one, one];
+  const spans = horizonSpans_Ah(horizons);
+  const n = cells.ocv_mV.length;
+  const slopes = createOcvSlopes(n);
+  for (let i = 0; i < n; i++) {
+    const soc = cells.socAtOcv[i];
+    const invCapacity = 1 / cells.capacity_Ah[i];
+    const ocvAtSoc = lfpMeanOcv_mV(soc);
+    fillOcvSlopes(slopes, i, soc, ocvAtSoc, spans.long_Ah * invCapacity, spans.short_Ah * invCapacity, direction);
+  }
+  ecmLimits(cells, direction, horizons, tau1_s, tau2_s, voltageLimit_mV, out, slopes);
   return out[0];
+}
+
+/**
+ * The charge each horizon's rated current moves, Ah: the first horizon's (`long_Ah`) and the larger of the two
+ * short ones' (`short_Ah`); the OCV secants are taken over these (divided by each cell's capacity).
+ */
+export function horizonSpans_Ah(horizons: EcmHorizons): { long_Ah: number; short_Ah: number } {
+  const [h0, h1, h2] = horizons;
+  return {
+    long_Ah: (h0.ratedCurrent_A * h0.horizon_s) / 3600,
+    short_Ah: Math.max(h1.ratedCurrent_A * h1.horizon_s, h2.ratedCurrent_A * h2.horizon_s) / 3600,
+  };
 }
 
 /** The rack's three horizons: the continuous one first, then two short ones (60 s and 10 s). */
@@ -84,7 +106,7 @@ export function ecmLimits(
   tau2_s: number,
   voltageLimit_mV: number,
   out: EcmLimits,
-  slopes: OcvSlopes | null = null,
+  slopes: OcvSlopes,
 ): void {
   const sign = direction === "discharge" ? 1 : -1;
   const [h0, h1, h2] = horizons;
@@ -97,8 +119,6 @@ export function ecmLimits(
   const hours0 = h0.horizon_s / 3600;
   const hours1 = h1.horizon_s / 3600;
   const hours2 = h2.horizon_s / 3600;
-  const longSpan_Ah = h0.ratedCurrent_A * hours0;
-  const shortSpan_Ah = Math.max(h1.ratedCurrent_A * hours1, h2.ratedCurrent_A * hours2);
   const halfRated = h0.ratedCurrent_A / 2;
   let best0 = Infinity;
   let best1 = Infinity;
@@ -112,7 +132,7 @@ export function ecmLimits(
   let sumR0 = 0;
   let sumR1 = 0;
   let sumR2 = 0;
-  const { ocv_mV, v1_mV, v2_mV, socAtOcv, capacity_Ah, r0_mOhm, r1_mOhm, r2_mOhm } = cells;
+  const { ocv_mV, v1_mV, v2_mV, capacity_Ah, r0_mOhm, r1_mOhm, r2_mOhm } = cells;
   const n = ocv_mV.length;
   for (let i = 0; i < n; i++) {
     const ocv = ocv_mV[i];
@@ -122,17 +142,8 @@ export function ecmLimits(
     const r0 = r0_mOhm[i];
     const r1 = r1_mOhm[i];
     const r2 = r2_mOhm[i];
-    let longSlope: number;
-    let shortSlope: number;
-    if (slopes !== null) {
-      longSlope = slopes.long_mV[i];
-      shortSlope = slopes.short_mV[i];
-    } else {
-      const soc = socAtOcv[i];
-      const ocvHere = lfpMeanOcv_mV(soc);
-      longSlope = secant(soc, ocvHere, Math.max(0.002, longSpan_Ah * invCapacity), sign);
-      shortSlope = secant(soc, ocvHere, Math.max(0.002, shortSpan_Ah * invCapacity), sign);
-    }
+    const longSlope = slopes.long_mV[i];
+    const shortSlope = slopes.short_mV[i];
     // Per horizon: the cell's open-circuit voltage at its end with the polarisation decayed (base), and the
     // resistance the current meets over it (ohmic + RC charged + OCV slope × SOC moved), mV and mΩ.
     const base0 = ocv - v1 * e10 - v2 * e20;
@@ -157,15 +168,7 @@ export function ecmLimits(
       // secant (span/2^l) is exact for currents up to rated/2^l, so any limit it gives up to that is safe too.
       let levelCap = halfRated;
       for (let level = 1; level <= SECANT_LEVELS && current < levelCap && headroom0 > 0; level++) {
-        const fineSlope =
-          slopes !== null
-            ? slopes.longFine_mV[i * SECANT_LEVELS + level - 1]
-            : secant(
-                socAtOcv[i],
-                lfpMeanOcv_mV(socAtOcv[i]),
-                Math.max(0.002, (longSpan_Ah * invCapacity) / 2 ** level),
-                sign,
-              );
+        const fineSlope = slopes.longFine_mV[i * SECANT_LEVELS + level - 1];
         const rhFine = rh0 + (fineSlope - longSlope) * hours0 * invCapacity;
         current = Math.max(current, Math.min(headroom0 / rhFine, levelCap));
         levelCap /= 2;
@@ -206,7 +209,7 @@ function setLimit(o: EcmLimit, best_A: number, cell: number, packVoltage_V: numb
 export const SECANT_LEVELS = 4;
 
 /**
- * OCV secants per cell, precomputed by the caller (`ocvSecant`), mV per unit SOC: over the first horizon's span
+ * OCV secants per cell, precomputed by the caller (`fillOcvSlopes`), mV per unit SOC: over the first horizon's span
  * (`long_mV`), over its finer spans (`longFine_mV[i * SECANT_LEVELS + l - 1]` for level l) and over the short
  * horizons' largest span (`short_mV`).
  */
@@ -224,21 +227,45 @@ export function createOcvSlopes(cells: number): OcvSlopes {
   };
 }
 
-/**
- * |OCV(soc) − OCV(soc ∓ span)| / span on the mean curve: the slope a current moving the SOC by `span` toward
- * the end of `direction` meets (the span shortened where it would leave 0..1).
- */
-export function ocvSecant(soc: number, span: number, direction: "charge" | "discharge"): number {
-  return ocvSecantFrom(soc, lfpMeanOcv_mV(soc), span, direction);
-}
+/** A span that ends beyond this SOC (toward full; 1 − this toward empty) reaches a steep end of the LFP curve. */
+const FINE_SECANTS_FROM_END = 0.9;
 
-/** `ocvSecant` with the OCV at `soc` already looked up (`lfpMeanOcv_mV(soc)`), for several spans at one SOC. */
-export function ocvSecantFrom(
+/**
+ * Cell i's secants for one direction, at `soc` on the curve (`ocvAtSoc_mV` = lfpMeanOcv_mV(soc)), over the SOC
+ * spans (fractions) of the first horizon (`longSpan`) and of the short ones (`shortSpan`). The finer levels only
+ * matter where the long span reaches a steep end; elsewhere the long secant serves every level (the bound then
+ * equals level 0's: no gain, no risk) and the lookups are saved.
+ */
+export function fillOcvSlopes(
+  slopes: OcvSlopes,
+  i: number,
   soc: number,
   ocvAtSoc_mV: number,
-  span: number,
+  longSpan: number,
+  shortSpan: number,
   direction: "charge" | "discharge",
-): number {
+): void {
+  const longSlope = ocvSecant(soc, ocvAtSoc_mV, longSpan, direction);
+  slopes.long_mV[i] = longSlope;
+  slopes.short_mV[i] = ocvSecant(soc, ocvAtSoc_mV, shortSpan, direction);
+  const k0 = i * SECANT_LEVELS;
+  const reachesEnd =
+    direction === "charge" ? soc + longSpan > FINE_SECANTS_FROM_END : soc - longSpan < 1 - FINE_SECANTS_FROM_END;
+  if (!reachesEnd) {
+    slopes.longFine_mV.fill(longSlope, k0, k0 + SECANT_LEVELS);
+    return;
+  }
+  for (let l = 0, span = longSpan / 2; l < SECANT_LEVELS; l++, span /= 2) {
+    slopes.longFine_mV[k0 + l] = ocvSecant(soc, ocvAtSoc_mV, span, direction);
+  }
+}
+
+/**
+ * |OCV(soc) − OCV(soc ∓ span)| / span on the mean curve, with `ocvAtSoc_mV` = lfpMeanOcv_mV(soc) looked up once
+ * for several spans: the slope a current moving the SOC by `span` toward the end of `direction` meets (the span
+ * shortened where it would leave 0..1).
+ */
+function ocvSecant(soc: number, ocvAtSoc_mV: number, span: number, direction: "charge" | "discharge"): number {
   return secant(soc, ocvAtSoc_mV, Math.max(0.002, span), direction === "discharge" ? 1 : -1);
 }
 
