@@ -19,7 +19,7 @@ import process from "node:process";
 import { parseArgs } from "node:util";
 import { performance } from "node:perf_hooks";
 import { defaultEstimationConfig } from "../src/bcu/estimation/config.ts";
-import { createEstimationState, persistEstimation } from "../src/bcu/estimation/state.ts";
+import { persistedEstimationAt } from "../src/bcu/estimation/state.ts";
 import { ALARM_IDS } from "../src/bcu/protection/index.ts";
 import type { Snapshot } from "../src/bcu/snapshot.ts";
 import { defaultConfig } from "../src/config/defaults.ts";
@@ -57,7 +57,7 @@ function stats(series: ErrorSeries, fromMs: number, toMs = Infinity): { rmse: nu
     max = Math.max(max, Math.abs(e));
     n++;
   }
-  return { rmse: n > 0 ? Math.sqrt(sum / n) : NaN, max, n };
+  return { rmse: n > 0 ? Math.sqrt(sum / n) : NaN, max: n > 0 ? max : NaN, n };
 }
 
 /** Time from start after which |error| stays within `bound` points to the end, h. */
@@ -91,23 +91,23 @@ export function runScenario(scenario: Scenario, trace: string[] | null = null) {
   const startMs = probe.scheduler.nowMs();
   const truth0 = probe.simulator.truth();
   const wrong = truth0.cellSoc.map((s) => Math.max(0, Math.min(1, s + scenario.socError_pct / 100)));
-  const seed = createEstimationState(config.rack, config.rack.cell, estimationConfig, {
-    measurements: null,
-    persisted: null,
-    nowMs: startMs,
-  });
-  seed.soc.set(wrong);
-  seed.needsOcvStart = false;
-  seed.publishedSoc = Math.max(0, Math.min(1, truth0.packSoc + scenario.socError_pct / 100));
+  const stored = persistedEstimationAt(
+    config.rack,
+    config.rack.cell,
+    estimationConfig,
+    wrong,
+    truth0.packSoc + scenario.socError_pct / 100,
+    startMs,
+  );
   const rack = createSimulatedRack({
     config,
     scheduler: new SimScheduler(),
     simulator,
-    persisted: { estimation: persistEstimation(seed) },
+    persisted: { estimation: stored },
     start: false,
   });
   const sim = rack.simulator;
-  const cc = new CoulombCountingOnly(seed.publishedSoc, CELL.capacity_Ah, estimationConfig.coulombicEfficiency);
+  const cc = new CoulombCountingOnly(stored.packSoc, CELL.capacity_Ah, estimationConfig.coulombicEfficiency);
   const ocv = new OcvOnly(CELLS, estimationConfig, CELL.capacity_Ah);
   const ekf = new CellEkf(wrong, estimationConfig, CELL.capacity_Ah);
   const maxAlarmLevel = new Map<string, number>();

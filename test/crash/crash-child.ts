@@ -7,7 +7,7 @@
  *   ack <message>                                 an event the store has acknowledged (on the disk)
  * Arguments: <dataDir> <clockOffsetMs> <initialSoc>
  */
-import { createEstimationState, defaultEstimationConfig, persistEstimation } from "../../src/bcu/estimation/index.ts";
+import { defaultEstimationConfig, persistedEstimationAt } from "../../src/bcu/estimation/index.ts";
 import type { PersistedEstimation } from "../../src/bcu/estimation/index.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import { createSimulatedRack } from "../../src/daemon/simulated-rack.ts";
@@ -35,16 +35,15 @@ const simulator = { initialSoc: Number(socText), spread: { ...config.simulator.s
 const rack = createSimulatedRack({ config, scheduler, simulator, persisted: { estimation: persisted ?? null } });
 if (!persisted) {
   // First start only: the BCU starts from the truth, so that the test measures persistence, not the OCV start.
-  const seed = createEstimationState(config.rack, config.rack.cell, defaultEstimationConfig, {
-    measurements: null,
-    persisted: null,
-    nowMs: scheduler.nowMs(),
-  });
   const truth = rack.simulator.truth();
-  seed.soc.set(truth.cellSoc);
-  seed.needsOcvStart = false;
-  seed.publishedSoc = truth.packSoc;
-  persisted = persistEstimation(seed);
+  persisted = persistedEstimationAt(
+    config.rack,
+    config.rack.cell,
+    defaultEstimationConfig,
+    truth.cellSoc,
+    truth.packSoc,
+    scheduler.nowMs(),
+  );
   rack.stop();
   rack.simulator.stop();
 }

@@ -189,6 +189,26 @@ export function startFromOcv(state: EstimationState, m: RackMeasurements, config
   return true;
 }
 
+/**
+ * The stored state of a BCU that believes its cells are at `cellSoc` (fractions) and publishes `packSoc`, with
+ * rated capacities and no learning yet: what tools and tests restore to start the BCU from a known SOC (the
+ * truth, or the truth off by some points) instead of from the OCV.
+ */
+export function persistedEstimationAt(
+  topology: RackTopology,
+  cell: CellRatings,
+  config: EstimationConfig,
+  cellSoc: readonly number[],
+  packSoc: number,
+  nowMs: number,
+): PersistedEstimation {
+  const state = createEstimationState(topology, cell, config, { measurements: null, persisted: null, nowMs });
+  state.soc.set(cellSoc.map((s) => Math.max(0, Math.min(1, s))));
+  state.needsOcvStart = false;
+  state.publishedSoc = Math.max(0, Math.min(1, packSoc));
+  return persistEstimation(state);
+}
+
 export function persistEstimation(state: EstimationState): PersistedEstimation {
   return {
     version: 1,
